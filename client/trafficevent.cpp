@@ -1,0 +1,1 @@
+#include "trafficevent.h"

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QtNetwork/QTcpServer>
+
+#include <functional>
+
+// The listening socket. It creates each connection's QTcpSocket itself so the push server can
+// attach its own handlers (byte counting, disconnect tracking) before QHttpServer attaches
+// its parser, and refuses connections beyond the cap with a 503 instead of holding them.
+class Listener final : public QTcpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Listener)
+
+public:
+    using AcceptHook = std::function<bool(QTcpSocket *)>; // false: refuse this connection
+
+    explicit Listener(AcceptHook hook, QObject *parent = nullptr);
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    AcceptHook m_hook;
+};

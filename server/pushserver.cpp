@@ -1,0 +1,957 @@
+#include "pushserver.h"
+
+#include "clock.h"
+#include "httpresponse.h"
+#include "listener.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QStringDecoder>
+#include <QtHttpServer/QHttpServerRequest>
+#include <QtNetwork/QTcpSocket>
+
+#include <sys/resource.h>
+
+Q_LOGGING_CATEGORY(lcServer, "pushlab.server", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcSse, "pushlab.server.sse", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcPoll, "pushlab.server.poll", QtWarningMsg)
+
+using PushLab::Pattern;
+using PushLab::patternIndex;
+
+namespace {
+
+constexpr qint64 maxTextBytes = 64 * 1024;
+constexpr int maxQueuedRequests = 8;
+constexpr int maxListedPeers = 200;
+const QByteArray heartbeatBytes = QByteArrayLiteral(": heartbeat\n\n");
+
+// Raises the soft open-file limit to the hard one (the usual 1,024 would cap the server
+// far below the connection counts it is built for) and returns the soft limit in force.
+rlim_t raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            return raised.rlim_cur;
+    }
+    return limit.rlim_cur;
+}
+
+// A message id or count from a query: digits only, fits in 64 bits.
+std::optional<quint64> parseUnsigned(const QString &text)
+{
+    if (text.isEmpty() || text.size() > 20)
+        return std::nullopt;
+    for (QChar ch : text) {
+        if (ch < u'0' || ch > u'9')
+            return std::nullopt;
+    }
+    bool ok = false;
+    const quint64 value = text.toULongLong(&ok);
+    return ok ? std::optional<quint64>(value) : std::nullopt;
+}
+
+QByteArray gapJson(const MessageLog::Gap &gap)
+{
+    return "{\"lastSeenId\":" + QByteArray::number(gap.lastSeenId)
+        + ",\"firstAvailableId\":" + QByteArray::number(gap.firstAvailableId) + '}';
+}
+
+QByteArray contentTypeFor(const QString &name)
+{
+    if (name.endsWith(u".html"))
+        return "text/html; charset=utf-8";
+    if (name.endsWith(u".js") || name.endsWith(u".mjs"))
+        return "text/javascript; charset=utf-8";
+    if (name.endsWith(u".css"))
+        return "text/css; charset=utf-8";
+    if (name.endsWith(u".svg"))
+        return "image/svg+xml";
+    if (name.endsWith(u".png"))
+        return "image/png";
+    if (name.endsWith(u".ico"))
+        return "image/x-icon";
+    if (name.endsWith(u".json"))
+        return "application/json";
+    return "application/octet-stream";
+}
+
+enum class Route { None, Messages, Wait, Events, Stats, CloseStreams, SeedGet, SeedUpdate, SeedEvents };
+
+Route routeFor(const QString &path)
+{
+    static const QHash<QString, Route> routes{
+        {QStringLiteral("/api/messages"), Route::Messages},
+        {QStringLiteral("/api/messages/wait"), Route::Wait},
+        {QStringLiteral("/api/events"), Route::Events},
+        {QStringLiteral("/api/stats"), Route::Stats},
+        {QStringLiteral("/api/streams/close"), Route::CloseStreams},
+        {QStringLiteral("/getmessage"), Route::SeedGet},
+        {QStringLiteral("/updatemessage"), Route::SeedUpdate},
+        {QStringLiteral("/events"), Route::SeedEvents},
+    };
+    return routes.value(path, Route::None);
+}
+
+// Methods each route answers (OPTIONS always, as a CORS preflight).
+QByteArray allowedMethods(Route route)
+{
+    switch (route) {
+    case Route::Messages:
+        return "GET, POST, OPTIONS";
+    case Route::CloseStreams:
+        return "POST, OPTIONS";
+    default:
+        return "GET, OPTIONS";
+    }
+}
+
+bool methodAllowed(Route route, RequestInfo::Method method)
+{
+    using M = RequestInfo::Method;
+    switch (route) {
+    case Route::Messages:
+        return method == M::Get || method == M::Post;
+    case Route::CloseStreams:
+        return method == M::Post;
+    default:
+        return method == M::Get;
+    }
+}
+
+} // namespace
+
+PushServer::PushServer(const ServerConfig &config, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_config(config)
+    , m_log(config.historySize, quint64(PushLab::wallClockUs()))
+    , m_deadlineTimer(this)
+    , m_heartbeatTimer(this)
+    , m_sweepTimer(this)
+    , m_tickerTimer(this)
+    , m_startedAtUs(PushLab::wallClockUs())
+{
+    m_deadlineTimer.setSingleShot(true);
+    m_deadlineTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, &PushServer::onDeadline);
+
+    m_heartbeatTimer.setInterval(qMax(100, config.heartbeatMs));
+    connect(&m_heartbeatTimer, &QTimer::timeout, this,
+            [this] { writeToStreams(heartbeatBytes, heartbeatBytes, 0); });
+
+    m_sweepTimer.setInterval(1000);
+    connect(&m_sweepTimer, &QTimer::timeout, this, &PushServer::sweep);
+
+    if (config.tickerSeconds > 0) {
+        m_tickerTimer.setInterval(int(config.tickerSeconds * 1000));
+        connect(&m_tickerTimer, &QTimer::timeout, this,
+                [this] { publish(QStringLiteral("Message %1").arg(++m_tickerCount)); });
+    }
+}
+
+PushServer::~PushServer()
+{
+    shutdown();
+}
+
+bool PushServer::listen(QString *errorMessage)
+{
+    const rlim_t files = raiseOpenFileLimit();
+    // Keep some descriptors for the process itself (files, the GUI, the thread's wake-ups).
+    m_maxConnections = int(qMin<qint64>(m_config.maxConnections, qint64(files) - 64));
+    if (m_maxConnections < m_config.maxConnections) {
+        qCInfo(lcServer, "connection cap %d (open-file limit %llu)", m_maxConnections,
+               static_cast<unsigned long long>(files));
+    }
+
+    m_listener = new Listener([this](QTcpSocket *socket) { return accept(socket); }, this);
+    m_listener->setListenBacklogSize(m_config.listenBacklog);
+    if (!m_listener->listen(m_config.bindAddress, m_config.port)) {
+        if (errorMessage) {
+            if (m_listener->serverError() == QAbstractSocket::AddressInUseError)
+                *errorMessage = QStringLiteral("port %1 is already in use").arg(m_config.port);
+            else
+                *errorMessage = QStringLiteral("cannot listen on %1:%2: %3")
+                                    .arg(m_config.bindAddress.toString())
+                                    .arg(m_config.port)
+                                    .arg(m_listener->errorString());
+        }
+        delete m_listener;
+        m_listener = nullptr;
+        return false;
+    }
+    bind(m_listener);
+    m_heartbeatTimer.start();
+    m_sweepTimer.start();
+    if (m_config.tickerSeconds > 0)
+        m_tickerTimer.start();
+    qCInfo(lcServer, "listening on %s:%d", qPrintable(m_config.bindAddress.toString()), port());
+    return true;
+}
+
+quint16 PushServer::port() const
+{
+    return m_listener ? m_listener->serverPort() : 0;
+}
+
+void PushServer::shutdown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    m_deadlineTimer.stop();
+    m_heartbeatTimer.stop();
+    m_sweepTimer.stop();
+    m_tickerTimer.stop();
+    if (m_listener)
+        m_listener->close();
+    // Detach our handlers before anything can emit disconnected into half-destroyed state
+    // (a socket's destructor emits it synchronously).
+    std::vector<QTcpSocket *> sockets;
+    sockets.reserve(m_connections.size());
+    for (auto &entry : m_connections)
+        sockets.push_back(entry.first);
+    m_waiting.clear();
+    m_deadlines.clear();
+    m_streams.clear();
+    m_connections.clear();
+    for (QTcpSocket *socket : sockets) {
+        disconnect(socket, nullptr, this, nullptr);
+        socket->disconnectFromHost();
+    }
+}
+
+bool PushServer::accept(QTcpSocket *socket)
+{
+    if (m_shuttingDown || int(m_connections.size()) >= m_maxConnections) {
+        if (m_refusedConnections++ % 1000 == 0) {
+            qCWarning(lcServer, "connection limit (%d) reached: refusing with 503 (%lld refused so far)",
+                      m_maxConnections, m_refusedConnections);
+        }
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        const QByteArray bytes = HttpResponse::error(503, QStringLiteral("The server is at its connection limit; try again later."))
+                                     .closeConnection()
+                                     .toBytes();
+        socket->write(bytes);
+        socket->disconnectFromHost();
+        return false;
+    }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // Reading stops past this (the request is then rejected): a peer cannot make us buffer more.
+    socket->setReadBufferSize(m_config.maxRequestBytes + 64 * 1024);
+    Connection c;
+    c.socket = socket;
+    c.peerAddress = socket->peerAddress().toString().toUtf8();
+    c.peerPort = socket->peerPort();
+    c.lastActivityMs = PushLab::monotonicMs();
+    m_connections.emplace(socket, std::move(c));
+    // Connected before QHttpServer's own handlers, so ours run first on every signal.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { onDisconnected(socket); });
+    return true;
+}
+
+void PushServer::onReadyRead(QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    Connection &c = it->second;
+    const qint64 now = PushLab::monotonicMs();
+    c.lastActivityMs = now;
+    // QHttpServer reads everything available on each readyRead (inside a transaction), so
+    // what is available now is what arrived since: the running total is the request's size.
+    const qint64 fresh = socket->bytesAvailable();
+    if (fresh <= 0)
+        return;
+    if (c.requestBytes == 0)
+        c.requestStartedMs = now;
+    c.requestBytes += fresh;
+    if (c.requestBytes > m_config.maxRequestBytes) {
+        reject(c, 413, QStringLiteral("The request is larger than %1 bytes.").arg(m_config.maxRequestBytes));
+    }
+}
+
+void PushServer::onDisconnected(QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    Connection &c = it->second;
+    if (c.state == ConnState::Waiting)
+        unpark(c);
+    if (c.state == ConnState::Streaming)
+        qCDebug(lcSse) << "stream closed by" << c.peerAddress << c.peerPort;
+    m_streams.erase(socket);
+    m_connections.erase(it);
+}
+
+bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return true; // shutting down, or refused: nothing more to say
+    Connection &c = it->second;
+    c.requestBytes = 0;
+    c.requestStartedMs = 0;
+    c.lastActivityMs = PushLab::monotonicMs();
+    if (c.rejected || c.state == ConnState::Streaming)
+        return true;
+
+    RequestInfo info = RequestInfo::from(request);
+    if (c.state == ConnState::Waiting) {
+        // HTTP/1.1 pipelining behind a parked poll: answer in order once the poll is answered.
+        if (int(c.queued.size()) >= maxQueuedRequests) {
+            reject(c, 429, QStringLiteral("Too many pipelined requests behind a waiting poll."));
+            return true;
+        }
+        c.queued.push_back(std::move(info));
+        return true;
+    }
+    dispatch(c, info);
+    return true;
+}
+
+void PushServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // handleRequest answers every request itself; this is only reached if that ever changes.
+    Q_UNUSED(request);
+    socket->write(HttpResponse::error(404, QStringLiteral("Not found.")).toBytes());
+}
+
+void PushServer::dispatch(Connection &c, const RequestInfo &info)
+{
+    if (info.headerBytes > m_config.maxHeaderBytes) {
+        reject(c, 431, QStringLiteral("The request headers are larger than %1 bytes.").arg(m_config.maxHeaderBytes));
+        return;
+    }
+    if (info.header("connection").toLower().contains("close"))
+        c.closeAfterResponse = true;
+    const QByteArray agent = info.header("user-agent");
+    if (!agent.isEmpty())
+        c.userAgent = agent.left(200);
+
+    const Route route = routeFor(info.path);
+    if (route == Route::None) {
+        if ((info.method == RequestInfo::Method::Get || info.method == RequestInfo::Method::Head)
+            && handleStatic(c, info)) {
+            return;
+        }
+        if (info.method == RequestInfo::Method::Head) {
+            send(c, HttpResponse::error(404, QString()).omitBody());
+            return;
+        }
+        send(c, HttpResponse::error(404, QStringLiteral("There is nothing at %1. See / for the routes.").arg(info.path)));
+        return;
+    }
+
+    if (info.method == RequestInfo::Method::Options) {
+        HttpResponse r(204);
+        r.header("Allow", allowedMethods(route))
+            .header("Access-Control-Allow-Origin", "*")
+            .header("Access-Control-Allow-Methods", allowedMethods(route))
+            .header("Access-Control-Allow-Headers", "Content-Type, Last-Event-ID, Cache-Control")
+            .header("Access-Control-Max-Age", "600");
+        send(c, r);
+        return;
+    }
+    if (!methodAllowed(route, info.method)) {
+        HttpResponse r = HttpResponse::error(
+            405, QStringLiteral("%1 is not allowed on %2; allowed: %3.")
+                     .arg(QString::fromLatin1(info.methodName), info.path,
+                          QString::fromLatin1(allowedMethods(route))));
+        r.header("Allow", allowedMethods(route));
+        // A HEAD answer never has a body: one would be read as the start of the next response.
+        r.omitBody(info.method == RequestInfo::Method::Head);
+        send(c, r);
+        return;
+    }
+
+    switch (route) {
+    case Route::Messages:
+        if (info.method == RequestInfo::Method::Post)
+            handlePublish(c, info);
+        else
+            handleShortPoll(c, info);
+        return;
+    case Route::Wait:
+        handleWait(c, info, Flavour::Api);
+        return;
+    case Route::Events:
+        handleEvents(c, info, Flavour::Api);
+        return;
+    case Route::Stats:
+        handleStats(c);
+        return;
+    case Route::CloseStreams:
+        handleCloseStreams(c, info);
+        return;
+    case Route::SeedGet:
+        handleWait(c, info, Flavour::Seed);
+        return;
+    case Route::SeedUpdate:
+        handleSeedUpdate(c, info);
+        return;
+    case Route::SeedEvents:
+        handleEvents(c, info, Flavour::Seed);
+        return;
+    case Route::None:
+        break;
+    }
+}
+
+void PushServer::drainQueue(Connection &c)
+{
+    // Answer requests that were pipelined behind a poll, until one of them waits again.
+    QTcpSocket *socket = c.socket;
+    while (true) {
+        const auto it = m_connections.find(socket);
+        if (it == m_connections.end())
+            return;
+        Connection &conn = it->second;
+        if (conn.queued.empty() || conn.state != ConnState::Idle)
+            return;
+        RequestInfo next = std::move(conn.queued.front());
+        conn.queued.pop_front();
+        dispatch(conn, next);
+    }
+}
+
+bool PushServer::originAllowed(const RequestInfo &info) const
+{
+    // Browsers name the page's origin on a POST; curl and our own clients send none. A page
+    // from elsewhere must not publish into a user's local demo.
+    const QByteArray origin = info.header("origin");
+    if (origin.isEmpty())
+        return true;
+    const QByteArray host = info.header("host");
+    return !host.isEmpty()
+        && (origin.compare(QByteArray("http://" + host), Qt::CaseInsensitive) == 0
+            || origin.compare(QByteArray("https://" + host), Qt::CaseInsensitive) == 0);
+}
+
+void PushServer::handlePublish(Connection &c, const RequestInfo &info)
+{
+    if (!originAllowed(info)) {
+        send(c, HttpResponse::error(403, QStringLiteral("Publishing from another origin (%1) is not allowed.")
+                                             .arg(QString::fromUtf8(info.header("origin")))));
+        return;
+    }
+    const QByteArray contentType = info.header("content-type").toLower();
+    const QByteArray &body = info.body;
+    const bool isJson = contentType.startsWith("application/json")
+        || (!contentType.startsWith("text/plain") && body.trimmed().startsWith('{'));
+
+    QString text;
+    if (isJson) {
+        QJsonParseError parseError{};
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+            send(c, HttpResponse::error(400, QStringLiteral("The body is not valid JSON: %1.").arg(parseError.errorString())));
+            return;
+        }
+        const QJsonValue value = doc.object().value(QStringLiteral("text"));
+        if (!value.isString()) {
+            send(c, HttpResponse::error(400, QStringLiteral("The JSON body needs a string field \"text\".")));
+            return;
+        }
+        text = value.toString();
+    } else {
+        if (body.size() > maxTextBytes) {
+            send(c, HttpResponse::error(413, QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+            return;
+        }
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        text = decoder.decode(body);
+        if (decoder.hasError()) {
+            send(c, HttpResponse::error(400, QStringLiteral("The text is not valid UTF-8.")));
+            return;
+        }
+    }
+    if (text.trimmed().isEmpty()) {
+        send(c, HttpResponse::error(400, QStringLiteral("The message text is empty.")));
+        return;
+    }
+    if (text.toUtf8().size() > maxTextBytes) {
+        send(c, HttpResponse::error(413, QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+        return;
+    }
+    const Message &m = publish(text);
+    send(c, HttpResponse::json(201, m.json).header("Location", "/api/messages?since=" + QByteArray::number(m.id - 1)));
+}
+
+const Message &PushServer::publish(const QString &text)
+{
+    const Message &m = m_log.append(text, PushLab::wallClockUs());
+    fanOut(m);
+    Q_EMIT messagePublished(m.id);
+    return m;
+}
+
+QByteArray PushServer::pollBody(quint64 since, int *count) const
+{
+    const auto gap = m_log.gapAfter(since);
+    const quint64 from = gap ? gap->firstAvailableId - 1 : since;
+    QByteArray body = "{\"messages\":[";
+    int n = 0;
+    m_log.forEachAfter(from, [&](const Message &m) {
+        if (n++)
+            body += ',';
+        body += m.json;
+    });
+    body += "],\"lastId\":" + QByteArray::number(m_log.lastId());
+    if (gap)
+        body += ",\"gap\":" + gapJson(*gap);
+    body += '}';
+    if (count)
+        *count = n;
+    return body;
+}
+
+void PushServer::handleShortPoll(Connection &c, const RequestInfo &info)
+{
+    setPattern(c, Pattern::ShortPoll);
+    m_counters[patternIndex(Pattern::ShortPoll)].requests++;
+    quint64 since = m_log.lastId(); // no since: "from now"
+    if (info.query.hasQueryItem(QStringLiteral("since"))) {
+        const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("since")));
+        if (!parsed) {
+            send(c, HttpResponse::error(400, QStringLiteral("since must be a message id (a non-negative integer).")));
+            return;
+        }
+        since = *parsed;
+    }
+    int count = 0;
+    const QByteArray body = pollBody(since, &count);
+    send(c, HttpResponse::json(200, body).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"),
+         Pattern::ShortPoll, count);
+}
+
+void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flavour)
+{
+    setPattern(c, Pattern::LongPoll);
+    m_counters[patternIndex(Pattern::LongPoll)].requests++;
+    if (flavour == Flavour::Seed) {
+        if (!c.seedCursorSet) {
+            c.seedCursorSet = true;
+            c.seedCursor = m_log.lastId();
+        }
+        if (const Message *next = m_log.nextAfter(c.seedCursor)) {
+            c.seedCursor = next->id;
+            send(c, HttpResponse(200).body("text/plain; charset=utf-8", next->text.toUtf8())
+                        .header("Cache-Control", "no-cache").header("Access-Control-Allow-Origin", "*"),
+                 Pattern::LongPoll, 1);
+            return;
+        }
+        park(c, c.seedCursor, m_config.seedWaitSeconds, Flavour::Seed);
+        return;
+    }
+
+    quint64 since = m_log.lastId();
+    if (info.query.hasQueryItem(QStringLiteral("since"))) {
+        const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("since")));
+        if (!parsed) {
+            send(c, HttpResponse::error(400, QStringLiteral("since must be a message id (a non-negative integer).")));
+            return;
+        }
+        since = *parsed;
+    }
+    int timeout = 30;
+    if (info.query.hasQueryItem(QStringLiteral("timeout"))) {
+        const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("timeout")));
+        if (!parsed) {
+            send(c, HttpResponse::error(400, QStringLiteral("timeout must be a whole number of seconds (1 to 120).")));
+            return;
+        }
+        timeout = int(qBound<quint64>(1, *parsed, 120));
+    }
+    if (m_log.hasAfter(since) || m_log.gapAfter(since)) {
+        int count = 0;
+        const QByteArray body = pollBody(since, &count);
+        send(c, HttpResponse::json(200, body).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"),
+             Pattern::LongPoll, count);
+        return;
+    }
+    park(c, since, timeout, Flavour::Api);
+}
+
+void PushServer::park(Connection &c, quint64 since, int timeoutSeconds, Flavour flavour)
+{
+    c.state = ConnState::Waiting;
+    c.flavour = flavour;
+    c.waitSince = since;
+    c.deadline = m_deadlines.emplace(PushLab::monotonicMs() + qint64(timeoutSeconds) * 1000, c.socket);
+    m_waiting.insert(c.socket);
+    if (c.deadline == m_deadlines.begin())
+        armDeadlineTimer();
+}
+
+void PushServer::unpark(Connection &c)
+{
+    if (c.state != ConnState::Waiting)
+        return;
+    m_deadlines.erase(c.deadline);
+    m_waiting.erase(c.socket);
+    c.state = ConnState::Idle;
+}
+
+void PushServer::armDeadlineTimer()
+{
+    if (m_deadlines.empty()) {
+        m_deadlineTimer.stop();
+        return;
+    }
+    const qint64 wait = m_deadlines.begin()->first - PushLab::monotonicMs();
+    m_deadlineTimer.start(int(qBound<qint64>(0, wait, 120000LL)));
+}
+
+void PushServer::onDeadline()
+{
+    const qint64 now = PushLab::monotonicMs();
+    std::vector<QTcpSocket *> expired;
+    for (auto it = m_deadlines.begin(); it != m_deadlines.end() && it->first <= now; ++it)
+        expired.push_back(it->second);
+    for (QTcpSocket *socket : expired) {
+        const auto it = m_connections.find(socket);
+        if (it == m_connections.end())
+            continue;
+        Connection &c = it->second;
+        const Flavour flavour = c.flavour;
+        unpark(c);
+        if (flavour == Flavour::Seed) {
+            send(c, HttpResponse(200).body("text/plain; charset=utf-8", "No new messages")
+                        .header("Cache-Control", "no-cache").header("Access-Control-Allow-Origin", "*"),
+                 Pattern::LongPoll);
+        } else {
+            send(c, HttpResponse(204).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"),
+                 Pattern::LongPoll);
+        }
+        drainQueue(c);
+    }
+    armDeadlineTimer();
+}
+
+void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache)
+{
+    const quint64 since = c.waitSince;
+    unpark(c);
+    // Waiters that were up to date share one encoded answer per fan-out.
+    auto cached = cache->find(since);
+    if (cached == cache->end()) {
+        int count = 0;
+        const QByteArray body = pollBody(since, &count);
+        const QByteArray bytes = HttpResponse::json(200, body)
+                                     .header("Cache-Control", "no-store")
+                                     .header("Access-Control-Allow-Origin", "*")
+                                     .toBytes();
+        cached = cache->emplace(since, std::make_pair(bytes, count)).first;
+    }
+    auto &counters = m_counters[patternIndex(Pattern::LongPoll)];
+    counters.delivered += cached->second.second;
+    counters.bytesOut += cached->second.first.size();
+    c.socket->write(cached->second.first);
+    c.socket->flush();
+    if (c.closeAfterResponse)
+        c.socket->disconnectFromHost();
+}
+
+void PushServer::answerSeedWaiting(Connection &c)
+{
+    unpark(c);
+    const Message *next = m_log.nextAfter(c.seedCursor);
+    if (!next)
+        return;
+    c.seedCursor = next->id;
+    send(c, HttpResponse(200).body("text/plain; charset=utf-8", next->text.toUtf8())
+                .header("Cache-Control", "no-cache").header("Access-Control-Allow-Origin", "*"),
+         Pattern::LongPoll, 1);
+}
+
+void PushServer::fanOut(const Message &m)
+{
+    // Long polls first (each answer is one write), then streams.
+    if (!m_waiting.empty()) {
+        std::vector<QTcpSocket *> waiting(m_waiting.begin(), m_waiting.end());
+        WaitBodyCache bodyCache;
+        for (QTcpSocket *socket : waiting) {
+            const auto it = m_connections.find(socket);
+            if (it == m_connections.end())
+                continue;
+            Connection &c = it->second;
+            if (c.flavour == Flavour::Seed)
+                answerSeedWaiting(c);
+            else
+                answerWaiting(c, &bodyCache);
+        }
+        for (QTcpSocket *socket : waiting) {
+            const auto it = m_connections.find(socket);
+            if (it != m_connections.end())
+                drainQueue(it->second);
+        }
+        armDeadlineTimer();
+    }
+    writeToStreams(m.sseEvent, m.seedSseEvent, 1);
+}
+
+void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered)
+{
+    if (m_streams.empty())
+        return;
+    auto &counters = m_counters[patternIndex(Pattern::ServerSentEvents)];
+    std::vector<QTcpSocket *> tooSlow;
+    for (QTcpSocket *socket : m_streams) {
+        const auto it = m_connections.find(socket);
+        if (it == m_connections.end())
+            continue;
+        const QByteArray &bytes = it->second.flavour == Flavour::Seed ? seedBytes : apiBytes;
+        if (socket->bytesToWrite() + bytes.size() > m_config.maxUnsentBytes) {
+            tooSlow.push_back(socket);
+            continue;
+        }
+        socket->write(bytes);
+        socket->flush();
+        counters.bytesOut += bytes.size();
+        counters.delivered += delivered;
+    }
+    // Dropped after the loop: abort() emits disconnected at once, which edits m_streams.
+    for (QTcpSocket *socket : tooSlow) {
+        qCWarning(lcSse, "dropping a subscriber that stopped reading (%lld bytes unsent)",
+                  static_cast<long long>(socket->bytesToWrite()));
+        socket->abort();
+    }
+}
+
+void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour flavour)
+{
+    setPattern(c, Pattern::ServerSentEvents);
+    m_counters[patternIndex(Pattern::ServerSentEvents)].requests++;
+
+    QString lastEventIdText = QString::fromUtf8(info.header("last-event-id")).trimmed();
+    for (const QString &key : {QStringLiteral("lastEventId"), QStringLiteral("last_event_id")}) {
+        if (lastEventIdText.isEmpty() && info.query.hasQueryItem(key))
+            lastEventIdText = info.query.queryItemValue(key);
+    }
+    std::optional<quint64> lastEventId;
+    if (!lastEventIdText.isEmpty()) {
+        lastEventId = parseUnsigned(lastEventIdText);
+        if (!lastEventId) {
+            send(c, HttpResponse::error(400, QStringLiteral("Last-Event-ID must be a message id (a non-negative integer).")));
+            return;
+        }
+    }
+
+    QTcpSocket *socket = c.socket;
+    c.state = ConnState::Streaming;
+    c.flavour = flavour;
+    m_streams.insert(socket);
+    // From now on the socket carries only the stream: a second request must never be parsed
+    // and answered into it (QHttpServer would), but reading goes on so a vanished peer is
+    // noticed at once; whatever it sends is discarded.
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    connect(socket, &QTcpSocket::readyRead, this, [socket] { socket->skip(socket->bytesAvailable()); });
+
+    QByteArray out = "HTTP/1.1 200 OK\r\n"
+                     "Content-Type: text/event-stream; charset=utf-8\r\n"
+                     "Cache-Control: no-cache\r\n"
+                     "X-Accel-Buffering: no\r\n"
+                     "Access-Control-Allow-Origin: *\r\n"
+                     "Connection: keep-alive\r\n"
+                     "\r\n";
+    out += "retry: " + QByteArray::number(m_config.sseRetryMs) + "\n\n";
+    int replayed = 0;
+    if (lastEventId) {
+        const auto gap = m_log.gapAfter(*lastEventId);
+        if (gap) {
+            out += "event: gap\ndata: " + gapJson(*gap) + "\n\n";
+            qCInfo(lcSse, "stream resumes after %llu, but %llu is the oldest message kept",
+                   static_cast<unsigned long long>(gap->lastSeenId),
+                   static_cast<unsigned long long>(gap->firstAvailableId));
+        }
+        m_log.forEachAfter(gap ? gap->firstAvailableId - 1 : *lastEventId, [&](const Message &m) {
+            out += flavour == Flavour::Seed ? m.seedSseEvent : m.sseEvent;
+            ++replayed;
+        });
+    }
+    auto &counters = m_counters[patternIndex(Pattern::ServerSentEvents)];
+    counters.bytesOut += out.size();
+    counters.delivered += replayed;
+    socket->write(out);
+    socket->flush();
+}
+
+void PushServer::handleStats(Connection &c)
+{
+    send(c, HttpResponse::json(200, statsJson()).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"));
+}
+
+QByteArray PushServer::statsJson() const
+{
+    std::array<qint64, 3> open{};
+    open[patternIndex(Pattern::LongPoll)] = qint64(m_waiting.size());
+    open[patternIndex(Pattern::ServerSentEvents)] = qint64(m_streams.size());
+    QJsonArray peers;
+    qint64 peersTotal = 0;
+    for (const auto &entry : m_connections) {
+        const Connection &c = entry.second;
+        if (!c.pattern)
+            continue;
+        if (*c.pattern == Pattern::ShortPoll)
+            open[patternIndex(Pattern::ShortPoll)]++;
+        ++peersTotal;
+        if (peers.size() < maxListedPeers) {
+            peers.append(QJsonObject{{QStringLiteral("address"), QString::fromUtf8(c.peerAddress)},
+                                     {QStringLiteral("port"), int(c.peerPort)},
+                                     {QStringLiteral("pattern"), PushLab::patternKey(*c.pattern)},
+                                     {QStringLiteral("since"), c.patternSinceUs},
+                                     {QStringLiteral("userAgent"), QString::fromUtf8(c.userAgent)}});
+        }
+    }
+    QJsonObject patterns;
+    for (Pattern p : PushLab::allPatterns) {
+        const PatternCounters &k = m_counters[patternIndex(p)];
+        patterns.insert(PushLab::patternKey(p),
+                        QJsonObject{{QStringLiteral("requests"), k.requests},
+                                    {QStringLiteral("open"), open[patternIndex(p)]},
+                                    {QStringLiteral("delivered"), k.delivered},
+                                    {QStringLiteral("bytesOut"), k.bytesOut}});
+    }
+    const QJsonObject stats{{QStringLiteral("messagesPublished"), m_log.publishedCount()},
+                            {QStringLiteral("lastId"), qint64(m_log.lastId())},
+                            {QStringLiteral("historySize"), m_log.size()},
+                            {QStringLiteral("startedAt"), m_startedAtUs},
+                            {QStringLiteral("connections"), qint64(m_connections.size())},
+                            {QStringLiteral("maxConnections"), m_maxConnections},
+                            {QStringLiteral("patterns"), patterns},
+                            {QStringLiteral("peers"), peers},
+                            {QStringLiteral("peersTotal"), peersTotal}};
+    return QJsonDocument(stats).toJson(QJsonDocument::Compact);
+}
+
+void PushServer::handleCloseStreams(Connection &c, const RequestInfo &info)
+{
+    if (!originAllowed(info)) {
+        send(c, HttpResponse::error(403, QStringLiteral("Closing streams from another origin is not allowed.")));
+        return;
+    }
+    const int closed = closeStreams();
+    send(c, HttpResponse::json(200, "{\"closed\":" + QByteArray::number(closed) + '}'));
+}
+
+int PushServer::closeStreams()
+{
+    const std::vector<QTcpSocket *> streams(m_streams.begin(), m_streams.end());
+    for (QTcpSocket *socket : streams)
+        socket->disconnectFromHost(); // after what is queued has been written
+    qCInfo(lcSse, "closed %d streams on request", int(streams.size()));
+    return int(streams.size());
+}
+
+void PushServer::handleSeedUpdate(Connection &c, const RequestInfo &info)
+{
+    const QString text = info.query.queryItemValue(QStringLiteral("message"), QUrl::FullyDecoded);
+    if (text.trimmed().isEmpty()) {
+        send(c, HttpResponse::error(400, QStringLiteral("Give the message as ?message=<text>.")));
+        return;
+    }
+    if (text.toUtf8().size() > maxTextBytes) {
+        send(c, HttpResponse::error(413, QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+        return;
+    }
+    const Message &m = publish(text);
+    send(c, HttpResponse(200).body("text/plain; charset=utf-8", "published " + QByteArray::number(m.id) + '\n')
+                .header("Access-Control-Allow-Origin", "*"));
+}
+
+bool PushServer::handleStatic(Connection &c, const RequestInfo &info)
+{
+    static const QRegularExpression safeName(QStringLiteral("^/([A-Za-z0-9_-][A-Za-z0-9._-]*)?$"));
+    const auto match = safeName.match(info.path);
+    if (!match.hasMatch())
+        return false;
+    QString name = match.captured(1);
+    if (name.isEmpty())
+        name = QStringLiteral("index.html");
+    auto cached = m_staticCache.constFind(name);
+    if (cached == m_staticCache.constEnd()) {
+        QFile file(QStringLiteral(":/web/") + name);
+        if (!file.open(QIODevice::ReadOnly))
+            return false;
+        cached = m_staticCache.insert(name, file.readAll());
+    }
+    send(c, HttpResponse(200)
+                .body(contentTypeFor(name), *cached)
+                .header("Cache-Control", "no-cache")
+                .omitBody(info.method == RequestInfo::Method::Head));
+    return true;
+}
+
+void PushServer::setPattern(Connection &c, Pattern p)
+{
+    if (!c.pattern || *c.pattern != p) {
+        c.pattern = p;
+        c.patternSinceUs = PushLab::wallClockUs();
+    }
+}
+
+void PushServer::send(Connection &c, const HttpResponse &response, std::optional<Pattern> countAs,
+                      int delivered)
+{
+    const QByteArray bytes = response.toBytes();
+    if (countAs) {
+        auto &counters = m_counters[patternIndex(*countAs)];
+        counters.bytesOut += bytes.size();
+        counters.delivered += delivered;
+    }
+    c.socket->write(bytes);
+    c.socket->flush();
+    if (c.closeAfterResponse || response.closesConnection())
+        c.socket->disconnectFromHost();
+}
+
+void PushServer::reject(Connection &c, int status, const QString &message)
+{
+    if (c.rejected)
+        return;
+    c.rejected = true;
+    qCInfo(lcServer, "%d for %s:%d: %s", status, c.peerAddress.constData(), int(c.peerPort), qPrintable(message));
+    // Stop parsing this connection: whatever else it sends is not a request we will answer.
+    disconnect(c.socket, &QTcpSocket::readyRead, this, nullptr);
+    if (c.state == ConnState::Waiting)
+        unpark(c);
+    c.queued.clear();
+    c.socket->write(HttpResponse::error(status, message).closeConnection().toBytes());
+    c.socket->flush();
+    c.socket->disconnectFromHost();
+}
+
+void PushServer::sweep()
+{
+    const qint64 now = PushLab::monotonicMs();
+    std::vector<QTcpSocket *> timedOut;
+    std::vector<QTcpSocket *> idle;
+    for (auto &entry : m_connections) {
+        const Connection &c = entry.second;
+        if (c.rejected || c.state != ConnState::Idle)
+            continue;
+        if (c.requestStartedMs != 0 && now - c.requestStartedMs > m_config.requestTimeoutMs)
+            timedOut.push_back(entry.first);
+        else if (c.requestStartedMs == 0 && now - c.lastActivityMs > m_config.keepAliveTimeoutMs)
+            idle.push_back(entry.first);
+    }
+    for (QTcpSocket *socket : timedOut) {
+        const auto it = m_connections.find(socket);
+        if (it != m_connections.end())
+            reject(it->second, 408, QStringLiteral("The request was not complete after %1 ms.").arg(m_config.requestTimeoutMs));
+    }
+    for (QTcpSocket *socket : idle)
+        socket->disconnectFromHost();
+}

@@ -1,0 +1,150 @@
+#pragma once
+
+#include "messagelog.h"
+#include "pattern.h"
+#include "requestinfo.h"
+#include "serverconfig.h"
+
+#include <QtCore/QTimer>
+#include <QtHttpServer/QAbstractHttpServer>
+
+#include <array>
+#include <deque>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+class HttpResponse;
+class Listener;
+class QTcpSocket;
+
+// The push server: publishes messages into a bounded history and pushes them to short-poll,
+// long-poll and SSE clients (plus the seed demo's routes). Lives in one thread; everything it
+// holds per client is bounded, and a client that vanishes is forgotten at once.
+class PushServer final : public QAbstractHttpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PushServer)
+
+public:
+    struct PatternCounters
+    {
+        qint64 requests = 0;
+        qint64 delivered = 0; // messages handed to clients
+        qint64 bytesOut = 0;
+    };
+
+    explicit PushServer(const ServerConfig &config, QObject *parent = nullptr);
+    ~PushServer() override;
+
+    // Listens on config.bindAddress:config.port. On failure returns false and says why.
+    bool listen(QString *errorMessage = nullptr);
+    quint16 port() const;
+    // Answers or closes every client and stops listening; the server can then be destroyed.
+    void shutdown();
+
+    // Publishes in-process (ticker, tests); clients see it exactly as a POSTed message.
+    const Message &publish(const QString &text);
+    // Closes every open event stream gracefully, so clients reconnect with Last-Event-ID.
+    int closeStreams();
+
+    const MessageLog &log() const { return m_log; }
+    const PatternCounters &counters(PushLab::Pattern p) const
+    {
+        return m_counters[PushLab::patternIndex(p)];
+    }
+    int connectionCount() const { return int(m_connections.size()); }
+    int waitingPollCount() const { return int(m_waiting.size()); }
+    int openStreamCount() const { return int(m_streams.size()); }
+    int maxConnections() const { return m_maxConnections; }
+    QByteArray statsJson() const;
+
+Q_SIGNALS:
+    void messagePublished(quint64 id);
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    enum class ConnState { Idle, Waiting, Streaming };
+    enum class Flavour { Api, Seed }; // our JSON routes, or the seed demo's plain-text ones
+
+    struct Connection
+    {
+        QTcpSocket *socket = nullptr;
+        QByteArray peerAddress;
+        quint16 peerPort = 0;
+        QByteArray userAgent;
+        qint64 lastActivityMs = 0;
+        qint64 requestStartedMs = 0; // first byte of the request being received; 0 = none
+        qint64 requestBytes = 0;
+        ConnState state = ConnState::Idle;
+        Flavour flavour = Flavour::Api;
+        std::optional<PushLab::Pattern> pattern;
+        qint64 patternSinceUs = 0;
+        bool closeAfterResponse = false;
+        bool rejected = false;
+        // Long poll / seed /getmessage waiting:
+        quint64 waitSince = 0;
+        std::multimap<qint64, QTcpSocket *>::iterator deadline;
+        // Seed /getmessage hands out one message per request, remembered per connection.
+        bool seedCursorSet = false;
+        quint64 seedCursor = 0;
+        std::deque<RequestInfo> queued; // pipelined behind a waiting poll, answered in order
+    };
+
+    bool accept(QTcpSocket *socket);
+    void onReadyRead(QTcpSocket *socket);
+    void onDisconnected(QTcpSocket *socket);
+    void dispatch(Connection &c, const RequestInfo &info);
+    void drainQueue(Connection &c);
+
+    void handlePublish(Connection &c, const RequestInfo &info);
+    void handleShortPoll(Connection &c, const RequestInfo &info);
+    void handleWait(Connection &c, const RequestInfo &info, Flavour flavour);
+    void handleEvents(Connection &c, const RequestInfo &info, Flavour flavour);
+    void handleStats(Connection &c);
+    void handleCloseStreams(Connection &c, const RequestInfo &info);
+    void handleSeedUpdate(Connection &c, const RequestInfo &info);
+    bool handleStatic(Connection &c, const RequestInfo &info);
+
+    bool originAllowed(const RequestInfo &info) const;
+    void setPattern(Connection &c, PushLab::Pattern p);
+    void send(Connection &c, const HttpResponse &response,
+              std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
+    void reject(Connection &c, int status, const QString &message);
+    QByteArray pollBody(quint64 since, int *count) const;
+
+    void park(Connection &c, quint64 since, int timeoutSeconds, Flavour flavour);
+    void unpark(Connection &c);
+    using WaitBodyCache = std::unordered_map<quint64, std::pair<QByteArray, int>>;
+    void answerWaiting(Connection &c, WaitBodyCache *cache);
+    void answerSeedWaiting(Connection &c);
+    void onDeadline();
+    void armDeadlineTimer();
+
+    void fanOut(const Message &m);
+    void writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered);
+    void sweep();
+
+    ServerConfig m_config;
+    MessageLog m_log;
+    Listener *m_listener = nullptr; // child
+    std::unordered_map<QTcpSocket *, Connection> m_connections;
+    std::unordered_set<QTcpSocket *> m_waiting;
+    std::multimap<qint64, QTcpSocket *> m_deadlines; // one sorted list serves every waiter
+    std::unordered_set<QTcpSocket *> m_streams;
+    std::array<PatternCounters, 3> m_counters{};
+    QHash<QString, QByteArray> m_staticCache;
+    QTimer m_deadlineTimer;
+    QTimer m_heartbeatTimer;
+    QTimer m_sweepTimer;
+    QTimer m_tickerTimer;
+    qint64 m_tickerCount = 0;
+    qint64 m_startedAtUs = 0;
+    int m_maxConnections = 0;
+    qint64 m_refusedConnections = 0;
+    bool m_shuttingDown = false;
+};
