@@ -1,0 +1,146 @@
+#include "longpollclient.h"
+
+#include "clock.h"
+#include "wireformat.h"
+
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTimer>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+
+Q_LOGGING_CATEGORY(lcLongPoll, "pushlab.client.longpoll")
+
+namespace {
+// The server holds a poll for `timeout` seconds; allow that plus slack before calling it dead.
+constexpr int transferSlackMs = 10000;
+} // namespace
+
+LongPollClient::LongPollClient(QObject *parent)
+    : PatternClient(PushLab::Pattern::LongPoll, parent)
+    , m_retryTimer(new QTimer(this)) {
+    m_retryTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &LongPollClient::poll);
+}
+
+LongPollClient::~LongPollClient() {
+    discardReply(m_reply);
+}
+
+void LongPollClient::setTimeoutSeconds(int seconds) {
+    m_timeoutSeconds = std::clamp(seconds, minTimeoutSeconds, maxTimeoutSeconds);
+}
+
+void LongPollClient::startClient() {
+    m_haveLastId = false;
+    m_lastId = 0;
+    m_backoffMs = initialBackoffMs;
+    poll();
+}
+
+void LongPollClient::stopClient() {
+    m_retryTimer->stop();
+    discardReply(m_reply);
+    m_reply = nullptr;
+}
+
+void LongPollClient::poll() {
+    if (!isRunning() || m_reply)
+        return;
+    QString query = QStringLiteral("timeout=%1").arg(m_timeoutSeconds);
+    if (m_haveLastId)
+        query = QStringLiteral("since=%1&").arg(m_lastId) + query;
+    const QUrl url = apiUrl(QStringLiteral("/api/messages/wait"), query);
+    QNetworkRequest request = makeRequest(url);
+    request.setTransferTimeout(m_timeoutSeconds * 1000 + transferSlackMs);
+    const quint64 requestId = nextRequestId();
+    QNetworkReply *reply = network()->get(request);
+    m_reply = reply;
+    m_sentUs = PushLab::nowUs();
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, requestId] { onFinished(reply, requestId); });
+    TrafficEvent event = makeEvent(TrafficEvent::Kind::RequestSent);
+    event.requestId = requestId;
+    event.url = url.toString();
+    emitEvent(event);
+}
+
+void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
+    reply->deleteLater();
+    if (m_reply == reply)
+        m_reply = nullptr;
+    const QByteArray body = reply->readAll();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const qint64 bytes = headerBytes(reply) + body.size();
+
+    if (reply->error() != QNetworkReply::NoError && status == 0) {
+        TrafficEvent event = makeEvent(TrafficEvent::Kind::Error);
+        event.requestId = requestId;
+        event.detail = reply->errorString();
+        emitEvent(event);
+        scheduleRetry(reply->errorString());
+        return;
+    }
+
+    TrafficEvent event = makeEvent(TrafficEvent::Kind::ResponseReceived);
+    event.requestId = requestId;
+    event.status = status;
+    event.bytes = bytes;
+    if (status == 204) {
+        // Nothing within the timeout: ask again at once. A 204 long before the timeout means a
+        // server that does not hold polls; back off instead of spinning.
+        emitEvent(event);
+        const qint64 heldUs = PushLab::nowUs() - m_sentUs;
+        if (heldUs < qint64(m_timeoutSeconds) * 1000000 / 2) {
+            scheduleRetry(QStringLiteral("204 after %1 ms, before the %2 s timeout")
+                              .arg(heldUs / 1000)
+                              .arg(m_timeoutSeconds));
+            return;
+        }
+        m_backoffMs = initialBackoffMs;
+        poll();
+        return;
+    }
+    std::optional<PushLab::Wire::PollAnswer> answer;
+    if (status == 200)
+        answer = PushLab::Wire::pollAnswerFromJson(body);
+    if (answer) {
+        event.messages = answer->messages;
+        if (answer->gap)
+            PushLab::Wire::applyGap(event, *answer->gap);
+        m_lastId = answer->lastId;
+        m_haveLastId = true;
+        m_backoffMs = initialBackoffMs;
+        emitEvent(event);
+        poll();
+        return;
+    }
+    QString why = PushLab::Wire::errorFromJson(body);
+    if (why.isEmpty())
+        why = status == 200 ? QStringLiteral("not a PushLab answer (expected messages JSON)")
+                            : QStringLiteral("HTTP %1").arg(status);
+    event.detail = why;
+    emitEvent(event);
+
+    TrafficEvent error = makeEvent(TrafficEvent::Kind::Error);
+    error.requestId = requestId;
+    error.status = status;
+    error.detail = why;
+    emitEvent(error);
+    if (status >= 500 || status == 408 || status == 429) {
+        scheduleRetry(why);
+        return;
+    }
+    qCDebug(lcLongPoll) << "stopping:" << why;
+    stopForGood(QStringLiteral("not a PushLab server: %1").arg(why));
+}
+
+void LongPollClient::scheduleRetry(const QString &why) {
+    if (!isRunning())
+        return;
+    TrafficEvent event = makeEvent(TrafficEvent::Kind::ReconnectScheduled);
+    event.delayMs = m_backoffMs;
+    event.detail = why;
+    emitEvent(event);
+    m_retryTimer->start(m_backoffMs);
+    m_backoffMs = std::min(m_backoffMs * 2, maxBackoffMs);
+}

@@ -1,0 +1,100 @@
+#include "patternclient.h"
+
+#include "clock.h"
+#include "wireformat.h"
+
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QNetworkRequest>
+
+PatternClient::PatternClient(PushLab::Pattern pattern, QObject *parent)
+    : QObject(parent)
+    , m_pattern(pattern)
+    , m_network(new QNetworkAccessManager(this)) {
+    // Redirects are followed (WHATWG does for event streams), but never to a less safe scheme.
+    m_network->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+}
+
+PatternClient::~PatternClient() = default;
+
+void PatternClient::setBaseUrl(const QUrl &url) {
+    m_baseUrl = url;
+}
+
+QByteArray PatternClient::userAgent() const {
+    return QByteArrayLiteral("PushLab/" PUSHLAB_VERSION " (") +
+           PushLab::patternKey(m_pattern).toLatin1() + ')';
+}
+
+void PatternClient::start() {
+    if (m_running)
+        return;
+    setRunning(true, {});
+    startClient();
+}
+
+void PatternClient::stop() {
+    if (!m_running)
+        return;
+    stopClient();
+    setRunning(false, QStringLiteral("stopped"));
+}
+
+void PatternClient::stopForGood(const QString &reason) {
+    if (!m_running)
+        return;
+    stopClient();
+    setRunning(false, reason);
+}
+
+void PatternClient::setRunning(bool running, const QString &reason) {
+    m_running = running;
+    if (!running) {
+        TrafficEvent event = makeEvent(TrafficEvent::Kind::Stopped);
+        event.detail = reason;
+        emitEvent(event);
+    }
+    Q_EMIT runningChanged(running);
+}
+
+QNetworkRequest PatternClient::makeRequest(const QUrl &url) const {
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
+    // Every byte is counted; a compressed body would hide the pattern's real cost.
+    request.setRawHeader(QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("identity"));
+    return request;
+}
+
+QUrl PatternClient::apiUrl(const QString &path, const QString &query) const {
+    return PushLab::Wire::apiUrl(m_baseUrl, path, query);
+}
+
+TrafficEvent PatternClient::makeEvent(TrafficEvent::Kind kind) const {
+    TrafficEvent event;
+    event.kind = kind;
+    event.pattern = m_pattern;
+    event.timeUs = PushLab::nowUs();
+    return event;
+}
+
+qint64 PatternClient::headerBytes(const QNetworkReply *reply) {
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 0)
+        return 0;
+    const QByteArray reason =
+        reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    // "HTTP/1.1 200 OK\r\n"
+    qint64 bytes = 9 + 3 + 1 + reason.size() + 2;
+    for (const auto &header : reply->rawHeaderPairs())
+        bytes += header.first.size() + 2 + header.second.size() + 2;
+    return bytes + 2;
+}
+
+void PatternClient::discardReply(QNetworkReply *reply) {
+    if (!reply)
+        return;
+    // Only our connections: the manager keeps its own on the reply.
+    QObject::disconnect(reply, nullptr, this, nullptr);
+    reply->abort();
+    reply->deleteLater();
+}

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "pattern.h"
+#include "trafficevent.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QUrl>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+
+// Base of the three pattern clients: one QNetworkAccessManager each (so one pattern's held
+// requests never queue behind another's 6-connections-per-host limit), one stream of
+// TrafficEvents for everything it does.
+class PatternClient : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PatternClient)
+
+public:
+    ~PatternClient() override;
+
+    PushLab::Pattern pattern() const { return m_pattern; }
+    // Server origin, e.g. http://127.0.0.1:8050. Takes effect at the next request.
+    QUrl baseUrl() const { return m_baseUrl; }
+    void setBaseUrl(const QUrl &url);
+    bool isRunning() const { return m_running; }
+
+    // The User-Agent every request carries: "PushLab/<version> (<pattern key>)".
+    QByteArray userAgent() const;
+
+    virtual void start();
+    // Aborts in-flight requests; emits Stopped with detail "stopped".
+    virtual void stop();
+
+Q_SIGNALS:
+    void trafficEvent(const TrafficEvent &event);
+    void runningChanged(bool running);
+
+protected:
+    PatternClient(PushLab::Pattern pattern, QObject *parent);
+
+    // Subclass hooks, called by start()/stop() when the running state changes.
+    virtual void startClient() = 0;
+    virtual void stopClient() = 0;
+
+    QNetworkAccessManager *network() const { return m_network; }
+    QNetworkRequest makeRequest(const QUrl &url) const;
+    // baseUrl + path (+ query), keeping any path prefix of the base URL.
+    QUrl apiUrl(const QString &path, const QString &query = {}) const;
+    TrafficEvent makeEvent(TrafficEvent::Kind kind) const;
+    void emitEvent(const TrafficEvent &event) { Q_EMIT trafficEvent(event); }
+    quint64 nextRequestId() { return ++m_lastRequestId; }
+    // Stops for good on the client's own initiative (wrong server, stream refused...).
+    void stopForGood(const QString &reason);
+
+    // Bytes the response put on the wire as far as the client can tell: status line,
+    // headers and the body size given.
+    static qint64 headerBytes(const QNetworkReply *reply);
+    // Detaches and aborts a reply without its finished() reaching us.
+    void discardReply(QNetworkReply *reply);
+
+private:
+    void setRunning(bool running, const QString &reason);
+
+    PushLab::Pattern m_pattern = PushLab::Pattern::ShortPoll;
+    QUrl m_baseUrl{QStringLiteral("http://127.0.0.1:8050")};
+    QNetworkAccessManager *m_network = nullptr; // child of this
+    bool m_running = false;
+    quint64 m_lastRequestId = 0;
+};

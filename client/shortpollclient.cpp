@@ -1,0 +1,116 @@
+#include "shortpollclient.h"
+
+#include "clock.h"
+#include "wireformat.h"
+
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTimer>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+
+Q_LOGGING_CATEGORY(lcShortPoll, "pushlab.client.shortpoll")
+
+namespace {
+// A short poll answers at once; anything slower than this is a stuck server.
+constexpr int transferTimeoutMs = 10000;
+} // namespace
+
+ShortPollClient::ShortPollClient(QObject *parent)
+    : PatternClient(PushLab::Pattern::ShortPoll, parent)
+    , m_timer(new QTimer(this)) {
+    m_timer->setTimerType(Qt::PreciseTimer);
+    m_timer->setInterval(m_intervalMs);
+    connect(m_timer, &QTimer::timeout, this, &ShortPollClient::poll);
+    network()->setTransferTimeout(transferTimeoutMs);
+}
+
+ShortPollClient::~ShortPollClient() {
+    discardReply(m_reply);
+}
+
+void ShortPollClient::setIntervalMs(int ms) {
+    m_intervalMs = std::clamp(ms, minIntervalMs, maxIntervalMs);
+    // QTimer::setInterval restarts a running timer: the next poll comes one new interval from now.
+    m_timer->setInterval(m_intervalMs);
+}
+
+void ShortPollClient::startClient() {
+    m_haveLastId = false;
+    m_lastId = 0;
+    m_timer->start();
+    poll();
+}
+
+void ShortPollClient::stopClient() {
+    m_timer->stop();
+    discardReply(m_reply);
+    m_reply = nullptr;
+}
+
+void ShortPollClient::poll() {
+    if (m_reply) // the previous poll is still out: skip this tick rather than pile up
+        return;
+    const QString query = m_haveLastId ? QStringLiteral("since=%1").arg(m_lastId) : QString();
+    const QUrl url = apiUrl(QStringLiteral("/api/messages"), query);
+    const quint64 requestId = nextRequestId();
+    QNetworkReply *reply = network()->get(makeRequest(url));
+    m_reply = reply;
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, requestId] { onFinished(reply, requestId); });
+    TrafficEvent event = makeEvent(TrafficEvent::Kind::RequestSent);
+    event.requestId = requestId;
+    event.url = url.toString();
+    emitEvent(event);
+}
+
+void ShortPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
+    reply->deleteLater();
+    if (m_reply == reply)
+        m_reply = nullptr;
+    const QByteArray body = reply->readAll();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const qint64 bytes = headerBytes(reply) + body.size();
+
+    if (reply->error() != QNetworkReply::NoError && status == 0) {
+        TrafficEvent event = makeEvent(TrafficEvent::Kind::Error);
+        event.requestId = requestId;
+        event.detail = reply->errorString();
+        emitEvent(event);
+        return; // the timer keeps polling: the server may come back
+    }
+
+    TrafficEvent event = makeEvent(TrafficEvent::Kind::ResponseReceived);
+    event.requestId = requestId;
+    event.status = status;
+    event.bytes = bytes;
+    std::optional<PushLab::Wire::PollAnswer> answer;
+    if (status == 200)
+        answer = PushLab::Wire::pollAnswerFromJson(body);
+    if (answer) {
+        event.messages = answer->messages;
+        if (answer->gap)
+            PushLab::Wire::applyGap(event, *answer->gap);
+        m_lastId = answer->lastId;
+        m_haveLastId = true;
+        emitEvent(event);
+        return;
+    }
+    QString why = PushLab::Wire::errorFromJson(body);
+    if (why.isEmpty())
+        why = status == 200 ? QStringLiteral("not a PushLab answer (expected messages JSON)")
+                            : QStringLiteral("HTTP %1").arg(status);
+    event.detail = why;
+    emitEvent(event);
+
+    TrafficEvent error = makeEvent(TrafficEvent::Kind::Error);
+    error.requestId = requestId;
+    error.status = status;
+    error.detail = why;
+    emitEvent(error);
+    // A server that is busy or restarting may answer 5xx/408/429 for a while; any other answer
+    // means this is not a PushLab server (or not this URL): polling it again would not help.
+    if (status >= 500 || status == 408 || status == 429)
+        return;
+    qCDebug(lcShortPoll) << "stopping:" << why;
+    stopForGood(QStringLiteral("not a PushLab server: %1").arg(why));
+}
