@@ -1,0 +1,25 @@
+#pragma once
+
+#include "pattern.h"
+
+#include <QtGui/QColor>
+
+// The window's small named theme. Each pattern has one fixed colour, used for its lane, its
+// counts, its log rows and its legend; nothing else in ui/ spells a colour literal.
+class PatternTheme final {
+public:
+    static QColor color(PushLab::Pattern p);
+    // The same hue, faded: empty poll answers and other "nothing happened" traffic.
+    static QColor mutedColor(PushLab::Pattern p);
+    // A light wash of the hue for lane backgrounds and table rows.
+    static QColor tint(PushLab::Pattern p);
+
+    static QColor publishGuide();   // the vertical line at a message's publish moment
+    static QColor errorColor();     // errors, gaps
+    static QColor reconnectColor(); // scheduled reconnects
+    static QColor timelineBackground();
+    static QColor laneSeparator();
+    static QColor gridLine();
+    static QColor axisText();
+    static QColor pausedBanner();
+};
