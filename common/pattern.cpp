@@ -2,8 +2,7 @@
 
 namespace PushLab {
 
-QString patternKey(Pattern p)
-{
+QString patternKey(Pattern p) {
     switch (p) {
     case Pattern::ShortPoll:
         return QStringLiteral("short");
@@ -15,8 +14,7 @@ QString patternKey(Pattern p)
     return {};
 }
 
-std::optional<Pattern> patternFromKey(QStringView key)
-{
+std::optional<Pattern> patternFromKey(QStringView key) {
     for (Pattern p : allPatterns) {
         if (key == patternKey(p))
             return p;
@@ -24,8 +22,7 @@ std::optional<Pattern> patternFromKey(QStringView key)
     return std::nullopt;
 }
 
-QString patternName(Pattern p)
-{
+QString patternName(Pattern p) {
     switch (p) {
     case Pattern::ShortPoll:
         return QStringLiteral("Short poll");

@@ -16,7 +16,9 @@ Q_ENUM_NS(Pattern)
 inline constexpr std::array<Pattern, 3> allPatterns{Pattern::ShortPoll, Pattern::LongPoll,
                                                     Pattern::ServerSentEvents};
 
-inline constexpr int patternIndex(Pattern p) { return static_cast<int>(p); }
+inline constexpr int patternIndex(Pattern p) {
+    return static_cast<int>(p);
+}
 
 // Wire and command-line key: "short", "long", "sse".
 QString patternKey(Pattern p);

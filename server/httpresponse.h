@@ -8,12 +8,12 @@
 // Raw HTTP/1.1 responses, built as one buffer and written straight to the socket. We write
 // the bytes ourselves because QHttpServerResponder 6.4 takes headers only as an
 // initializer_list and cannot express a HEAD answer without a body.
-class HttpResponse final
-{
+class HttpResponse final {
 public:
     using Headers = QList<QPair<QByteArray, QByteArray>>;
 
-    explicit HttpResponse(int status) : m_status(status) { }
+    explicit HttpResponse(int status)
+        : m_status(status) {}
 
     HttpResponse &header(const QByteArray &name, const QByteArray &value);
     HttpResponse &body(const QByteArray &contentType, const QByteArray &body);

@@ -4,12 +4,9 @@
 
 Listener::Listener(AcceptHook hook, QObject *parent)
     : QTcpServer(parent)
-    , m_hook(std::move(hook))
-{
-}
+    , m_hook(std::move(hook)) {}
 
-void Listener::incomingConnection(qintptr socketDescriptor)
-{
+void Listener::incomingConnection(qintptr socketDescriptor) {
     auto *socket = new QTcpSocket(this); // owned by the listener until the server deletes it
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;

@@ -7,8 +7,7 @@
 // The listening socket. It creates each connection's QTcpSocket itself so the push server can
 // attach its own handlers (byte counting, disconnect tracking) before QHttpServer attaches
 // its parser, and refuses connections beyond the cap with a 503 instead of holding them.
-class Listener final : public QTcpServer
-{
+class Listener final : public QTcpServer {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Listener)
 

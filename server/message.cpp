@@ -4,8 +4,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QRegularExpression>
 
-Message Message::make(quint64 id, const QString &text, qint64 publishedAtUs)
-{
+Message Message::make(quint64 id, const QString &text, qint64 publishedAtUs) {
     Message m;
     m.id = id;
     m.text = text;

@@ -5,8 +5,7 @@
 
 // A published message together with its wire encodings, made once at publish time and
 // shared (implicitly) by every response and stream that carries it.
-struct Message
-{
+struct Message {
     quint64 id = 0;
     QString text;
     qint64 publishedAtUs = 0;

@@ -5,20 +5,16 @@
 MessageLog::MessageLog(int capacity, quint64 firstId)
     : m_capacity(qMax(1, capacity))
     , m_firstId(qMax<quint64>(1, firstId))
-    , m_nextId(m_firstId)
-{
-}
+    , m_nextId(m_firstId) {}
 
-const Message &MessageLog::append(const QString &text, qint64 publishedAtUs)
-{
+const Message &MessageLog::append(const QString &text, qint64 publishedAtUs) {
     if (int(m_messages.size()) >= m_capacity)
         m_messages.pop_front();
     m_messages.push_back(Message::make(m_nextId++, text, publishedAtUs));
     return m_messages.back();
 }
 
-std::optional<MessageLog::Gap> MessageLog::gapAfter(quint64 since) const
-{
+std::optional<MessageLog::Gap> MessageLog::gapAfter(quint64 since) const {
     if (since == 0)
         return std::nullopt;
     const quint64 first = firstRetainedId();
@@ -27,8 +23,7 @@ std::optional<MessageLog::Gap> MessageLog::gapAfter(quint64 since) const
     return std::nullopt;
 }
 
-const Message *MessageLog::nextAfter(quint64 since) const
-{
+const Message *MessageLog::nextAfter(quint64 since) const {
     if (m_messages.empty() || since >= lastId())
         return nullptr;
     const quint64 first = firstRetainedId();

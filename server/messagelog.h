@@ -8,11 +8,9 @@
 // The bounded history: a ring of the most recent messages with contiguous ids. The first id
 // of a run is the start time in microseconds, so ids are never reused across restarts and an
 // id from an earlier run is recognised as "history gone" rather than mistaken for a new one.
-class MessageLog final
-{
+class MessageLog final {
 public:
-    struct Gap
-    {
+    struct Gap {
         quint64 lastSeenId = 0;
         quint64 firstAvailableId = 0;
     };
@@ -22,7 +20,9 @@ public:
     const Message &append(const QString &text, qint64 publishedAtUs);
 
     quint64 lastId() const { return m_nextId - 1; }
-    quint64 firstRetainedId() const { return m_messages.empty() ? m_nextId : m_messages.front().id; }
+    quint64 firstRetainedId() const {
+        return m_messages.empty() ? m_nextId : m_messages.front().id;
+    }
     qint64 publishedCount() const { return qint64(m_nextId - m_firstId); }
     int size() const { return int(m_messages.size()); }
     int capacity() const { return m_capacity; }
@@ -32,9 +32,7 @@ public:
     std::optional<Gap> gapAfter(quint64 since) const;
 
     // Calls f(const Message &) for every retained message with id > since, in order.
-    template<typename F>
-    void forEachAfter(quint64 since, F &&f) const
-    {
+    template <typename F> void forEachAfter(quint64 since, F &&f) const {
         const quint64 first = firstRetainedId();
         if (since >= lastId())
             return;

@@ -32,8 +32,7 @@ const QByteArray heartbeatBytes = QByteArrayLiteral(": heartbeat\n\n");
 
 // Raises the soft open-file limit to the hard one (the usual 1,024 would cap the server
 // far below the connection counts it is built for) and returns the soft limit in force.
-rlim_t raiseOpenFileLimit()
-{
+rlim_t raiseOpenFileLimit() {
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
         return 1024;
@@ -47,8 +46,7 @@ rlim_t raiseOpenFileLimit()
 }
 
 // A message id or count from a query: digits only, fits in 64 bits.
-std::optional<quint64> parseUnsigned(const QString &text)
-{
+std::optional<quint64> parseUnsigned(const QString &text) {
     if (text.isEmpty() || text.size() > 20)
         return std::nullopt;
     for (QChar ch : text) {
@@ -60,14 +58,12 @@ std::optional<quint64> parseUnsigned(const QString &text)
     return ok ? std::optional<quint64>(value) : std::nullopt;
 }
 
-QByteArray gapJson(const MessageLog::Gap &gap)
-{
-    return "{\"lastSeenId\":" + QByteArray::number(gap.lastSeenId)
-        + ",\"firstAvailableId\":" + QByteArray::number(gap.firstAvailableId) + '}';
+QByteArray gapJson(const MessageLog::Gap &gap) {
+    return "{\"lastSeenId\":" + QByteArray::number(gap.lastSeenId) +
+           ",\"firstAvailableId\":" + QByteArray::number(gap.firstAvailableId) + '}';
 }
 
-QByteArray contentTypeFor(const QString &name)
-{
+QByteArray contentTypeFor(const QString &name) {
     if (name.endsWith(u".html"))
         return "text/html; charset=utf-8";
     if (name.endsWith(u".js") || name.endsWith(u".mjs"))
@@ -85,10 +81,19 @@ QByteArray contentTypeFor(const QString &name)
     return "application/octet-stream";
 }
 
-enum class Route { None, Messages, Wait, Events, Stats, CloseStreams, SeedGet, SeedUpdate, SeedEvents };
+enum class Route {
+    None,
+    Messages,
+    Wait,
+    Events,
+    Stats,
+    CloseStreams,
+    SeedGet,
+    SeedUpdate,
+    SeedEvents
+};
 
-Route routeFor(const QString &path)
-{
+Route routeFor(const QString &path) {
     static const QHash<QString, Route> routes{
         {QStringLiteral("/api/messages"), Route::Messages},
         {QStringLiteral("/api/messages/wait"), Route::Wait},
@@ -103,8 +108,7 @@ Route routeFor(const QString &path)
 }
 
 // Methods each route answers (OPTIONS always, as a CORS preflight).
-QByteArray allowedMethods(Route route)
-{
+QByteArray allowedMethods(Route route) {
     switch (route) {
     case Route::Messages:
         return "GET, POST, OPTIONS";
@@ -115,8 +119,7 @@ QByteArray allowedMethods(Route route)
     }
 }
 
-bool methodAllowed(Route route, RequestInfo::Method method)
-{
+bool methodAllowed(Route route, RequestInfo::Method method) {
     using M = RequestInfo::Method;
     switch (route) {
     case Route::Messages:
@@ -138,8 +141,7 @@ PushServer::PushServer(const ServerConfig &config, QObject *parent)
     , m_heartbeatTimer(this)
     , m_sweepTimer(this)
     , m_tickerTimer(this)
-    , m_startedAtUs(PushLab::wallClockUs())
-{
+    , m_startedAtUs(PushLab::wallClockUs()) {
     m_deadlineTimer.setSingleShot(true);
     m_deadlineTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &PushServer::onDeadline);
@@ -158,13 +160,11 @@ PushServer::PushServer(const ServerConfig &config, QObject *parent)
     }
 }
 
-PushServer::~PushServer()
-{
+PushServer::~PushServer() {
     shutdown();
 }
 
-bool PushServer::listen(QString *errorMessage)
-{
+bool PushServer::listen(QString *errorMessage) {
     const rlim_t files = raiseOpenFileLimit();
     // Keep some descriptors for the process itself (files, the GUI, the thread's wake-ups).
     m_maxConnections = int(qMin<qint64>(m_config.maxConnections, qint64(files) - 64));
@@ -198,13 +198,11 @@ bool PushServer::listen(QString *errorMessage)
     return true;
 }
 
-quint16 PushServer::port() const
-{
+quint16 PushServer::port() const {
     return m_listener ? m_listener->serverPort() : 0;
 }
 
-void PushServer::shutdown()
-{
+void PushServer::shutdown() {
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
@@ -230,17 +228,19 @@ void PushServer::shutdown()
     }
 }
 
-bool PushServer::accept(QTcpSocket *socket)
-{
+bool PushServer::accept(QTcpSocket *socket) {
     if (m_shuttingDown || int(m_connections.size()) >= m_maxConnections) {
         if (m_refusedConnections++ % 1000 == 0) {
-            qCWarning(lcServer, "connection limit (%d) reached: refusing with 503 (%lld refused so far)",
+            qCWarning(lcServer,
+                      "connection limit (%d) reached: refusing with 503 (%lld refused so far)",
                       m_maxConnections, m_refusedConnections);
         }
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        const QByteArray bytes = HttpResponse::error(503, QStringLiteral("The server is at its connection limit; try again later."))
-                                     .closeConnection()
-                                     .toBytes();
+        const QByteArray bytes =
+            HttpResponse::error(
+                503, QStringLiteral("The server is at its connection limit; try again later."))
+                .closeConnection()
+                .toBytes();
         socket->write(bytes);
         socket->disconnectFromHost();
         return false;
@@ -260,8 +260,7 @@ bool PushServer::accept(QTcpSocket *socket)
     return true;
 }
 
-void PushServer::onReadyRead(QTcpSocket *socket)
-{
+void PushServer::onReadyRead(QTcpSocket *socket) {
     const auto it = m_connections.find(socket);
     if (it == m_connections.end())
         return;
@@ -277,12 +276,13 @@ void PushServer::onReadyRead(QTcpSocket *socket)
         c.requestStartedMs = now;
     c.requestBytes += fresh;
     if (c.requestBytes > m_config.maxRequestBytes) {
-        reject(c, 413, QStringLiteral("The request is larger than %1 bytes.").arg(m_config.maxRequestBytes));
+        reject(
+            c, 413,
+            QStringLiteral("The request is larger than %1 bytes.").arg(m_config.maxRequestBytes));
     }
 }
 
-void PushServer::onDisconnected(QTcpSocket *socket)
-{
+void PushServer::onDisconnected(QTcpSocket *socket) {
     const auto it = m_connections.find(socket);
     if (it == m_connections.end())
         return;
@@ -295,8 +295,7 @@ void PushServer::onDisconnected(QTcpSocket *socket)
     m_connections.erase(it);
 }
 
-bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
-{
+bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) {
     const auto it = m_connections.find(socket);
     if (it == m_connections.end())
         return true; // shutting down, or refused: nothing more to say
@@ -321,17 +320,17 @@ bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     return true;
 }
 
-void PushServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
+void PushServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) {
     // handleRequest answers every request itself; this is only reached if that ever changes.
     Q_UNUSED(request);
     socket->write(HttpResponse::error(404, QStringLiteral("Not found.")).toBytes());
 }
 
-void PushServer::dispatch(Connection &c, const RequestInfo &info)
-{
+void PushServer::dispatch(Connection &c, const RequestInfo &info) {
     if (info.headerBytes > m_config.maxHeaderBytes) {
-        reject(c, 431, QStringLiteral("The request headers are larger than %1 bytes.").arg(m_config.maxHeaderBytes));
+        reject(c, 431,
+               QStringLiteral("The request headers are larger than %1 bytes.")
+                   .arg(m_config.maxHeaderBytes));
         return;
     }
     if (info.header("connection").toLower().contains("close"))
@@ -342,15 +341,18 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info)
 
     const Route route = routeFor(info.path);
     if (route == Route::None) {
-        if ((info.method == RequestInfo::Method::Get || info.method == RequestInfo::Method::Head)
-            && handleStatic(c, info)) {
+        if ((info.method == RequestInfo::Method::Get || info.method == RequestInfo::Method::Head) &&
+            handleStatic(c, info)) {
             return;
         }
         if (info.method == RequestInfo::Method::Head) {
             send(c, HttpResponse::error(404, QString()).omitBody());
             return;
         }
-        send(c, HttpResponse::error(404, QStringLiteral("There is nothing at %1. See / for the routes.").arg(info.path)));
+        send(c,
+             HttpResponse::error(
+                 404,
+                 QStringLiteral("There is nothing at %1. See / for the routes.").arg(info.path)));
         return;
     }
 
@@ -365,10 +367,10 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info)
         return;
     }
     if (!methodAllowed(route, info.method)) {
-        HttpResponse r = HttpResponse::error(
-            405, QStringLiteral("%1 is not allowed on %2; allowed: %3.")
-                     .arg(QString::fromLatin1(info.methodName), info.path,
-                          QString::fromLatin1(allowedMethods(route))));
+        HttpResponse r =
+            HttpResponse::error(405, QStringLiteral("%1 is not allowed on %2; allowed: %3.")
+                                         .arg(QString::fromLatin1(info.methodName), info.path,
+                                              QString::fromLatin1(allowedMethods(route))));
         r.header("Allow", allowedMethods(route));
         // A HEAD answer never has a body: one would be read as the start of the next response.
         r.omitBody(info.method == RequestInfo::Method::Head);
@@ -409,8 +411,7 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info)
     }
 }
 
-void PushServer::drainQueue(Connection &c)
-{
+void PushServer::drainQueue(Connection &c) {
     // Answer requests that were pipelined behind a poll, until one of them waits again.
     QTcpSocket *socket = c.socket;
     while (true) {
@@ -426,48 +427,51 @@ void PushServer::drainQueue(Connection &c)
     }
 }
 
-bool PushServer::originAllowed(const RequestInfo &info) const
-{
+bool PushServer::originAllowed(const RequestInfo &info) const {
     // Browsers name the page's origin on a POST; curl and our own clients send none. A page
     // from elsewhere must not publish into a user's local demo.
     const QByteArray origin = info.header("origin");
     if (origin.isEmpty())
         return true;
     const QByteArray host = info.header("host");
-    return !host.isEmpty()
-        && (origin.compare(QByteArray("http://" + host), Qt::CaseInsensitive) == 0
-            || origin.compare(QByteArray("https://" + host), Qt::CaseInsensitive) == 0);
+    return !host.isEmpty() &&
+           (origin.compare(QByteArray("http://" + host), Qt::CaseInsensitive) == 0 ||
+            origin.compare(QByteArray("https://" + host), Qt::CaseInsensitive) == 0);
 }
 
-void PushServer::handlePublish(Connection &c, const RequestInfo &info)
-{
+void PushServer::handlePublish(Connection &c, const RequestInfo &info) {
     if (!originAllowed(info)) {
-        send(c, HttpResponse::error(403, QStringLiteral("Publishing from another origin (%1) is not allowed.")
-                                             .arg(QString::fromUtf8(info.header("origin")))));
+        send(c, HttpResponse::error(
+                    403, QStringLiteral("Publishing from another origin (%1) is not allowed.")
+                             .arg(QString::fromUtf8(info.header("origin")))));
         return;
     }
     const QByteArray contentType = info.header("content-type").toLower();
     const QByteArray &body = info.body;
-    const bool isJson = contentType.startsWith("application/json")
-        || (!contentType.startsWith("text/plain") && body.trimmed().startsWith('{'));
+    const bool isJson = contentType.startsWith("application/json") ||
+                        (!contentType.startsWith("text/plain") && body.trimmed().startsWith('{'));
 
     QString text;
     if (isJson) {
         QJsonParseError parseError{};
         const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
         if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-            send(c, HttpResponse::error(400, QStringLiteral("The body is not valid JSON: %1.").arg(parseError.errorString())));
+            send(c, HttpResponse::error(400, QStringLiteral("The body is not valid JSON: %1.")
+                                                 .arg(parseError.errorString())));
             return;
         }
         const QJsonValue value = doc.object().value(QStringLiteral("text"));
         if (!value.isString()) {
-            send(c, HttpResponse::error(400, QStringLiteral("The JSON body needs a string field \"text\".")));
+            send(c, HttpResponse::error(
+                        400, QStringLiteral("The JSON body needs a string field \"text\".")));
             return;
         }
         text = value.toString();
     } else {
         if (body.size() > maxTextBytes) {
-            send(c, HttpResponse::error(413, QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+            send(c, HttpResponse::error(
+                        413, QStringLiteral("A message may have at most %1 bytes of text.")
+                                 .arg(maxTextBytes)));
             return;
         }
         QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
@@ -482,23 +486,25 @@ void PushServer::handlePublish(Connection &c, const RequestInfo &info)
         return;
     }
     if (text.toUtf8().size() > maxTextBytes) {
-        send(c, HttpResponse::error(413, QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+        send(c,
+             HttpResponse::error(
+                 413,
+                 QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
         return;
     }
     const Message &m = publish(text);
-    send(c, HttpResponse::json(201, m.json).header("Location", "/api/messages?since=" + QByteArray::number(m.id - 1)));
+    send(c, HttpResponse::json(201, m.json)
+                .header("Location", "/api/messages?since=" + QByteArray::number(m.id - 1)));
 }
 
-const Message &PushServer::publish(const QString &text)
-{
+const Message &PushServer::publish(const QString &text) {
     const Message &m = m_log.append(text, PushLab::wallClockUs());
     fanOut(m);
     Q_EMIT messagePublished(m.id);
     return m;
 }
 
-QByteArray PushServer::pollBody(quint64 since, int *count) const
-{
+QByteArray PushServer::pollBody(quint64 since, int *count) const {
     const auto gap = m_log.gapAfter(since);
     const quint64 from = gap ? gap->firstAvailableId - 1 : since;
     QByteArray body = "{\"messages\":[";
@@ -517,27 +523,30 @@ QByteArray PushServer::pollBody(quint64 since, int *count) const
     return body;
 }
 
-void PushServer::handleShortPoll(Connection &c, const RequestInfo &info)
-{
+void PushServer::handleShortPoll(Connection &c, const RequestInfo &info) {
     setPattern(c, Pattern::ShortPoll);
     m_counters[patternIndex(Pattern::ShortPoll)].requests++;
     quint64 since = m_log.lastId(); // no since: "from now"
     if (info.query.hasQueryItem(QStringLiteral("since"))) {
         const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("since")));
         if (!parsed) {
-            send(c, HttpResponse::error(400, QStringLiteral("since must be a message id (a non-negative integer).")));
+            send(c,
+                 HttpResponse::error(
+                     400, QStringLiteral("since must be a message id (a non-negative integer).")));
             return;
         }
         since = *parsed;
     }
     int count = 0;
     const QByteArray body = pollBody(since, &count);
-    send(c, HttpResponse::json(200, body).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"),
+    send(c,
+         HttpResponse::json(200, body)
+             .header("Cache-Control", "no-store")
+             .header("Access-Control-Allow-Origin", "*"),
          Pattern::ShortPoll, count);
 }
 
-void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flavour)
-{
+void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flavour) {
     setPattern(c, Pattern::LongPoll);
     m_counters[patternIndex(Pattern::LongPoll)].requests++;
     if (flavour == Flavour::Seed) {
@@ -547,8 +556,11 @@ void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flav
         }
         if (const Message *next = m_log.nextAfter(c.seedCursor)) {
             c.seedCursor = next->id;
-            send(c, HttpResponse(200).body("text/plain; charset=utf-8", next->text.toUtf8())
-                        .header("Cache-Control", "no-cache").header("Access-Control-Allow-Origin", "*"),
+            send(c,
+                 HttpResponse(200)
+                     .body("text/plain; charset=utf-8", next->text.toUtf8())
+                     .header("Cache-Control", "no-cache")
+                     .header("Access-Control-Allow-Origin", "*"),
                  Pattern::LongPoll, 1);
             return;
         }
@@ -560,7 +572,9 @@ void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flav
     if (info.query.hasQueryItem(QStringLiteral("since"))) {
         const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("since")));
         if (!parsed) {
-            send(c, HttpResponse::error(400, QStringLiteral("since must be a message id (a non-negative integer).")));
+            send(c,
+                 HttpResponse::error(
+                     400, QStringLiteral("since must be a message id (a non-negative integer).")));
             return;
         }
         since = *parsed;
@@ -569,7 +583,9 @@ void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flav
     if (info.query.hasQueryItem(QStringLiteral("timeout"))) {
         const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("timeout")));
         if (!parsed) {
-            send(c, HttpResponse::error(400, QStringLiteral("timeout must be a whole number of seconds (1 to 120).")));
+            send(c,
+                 HttpResponse::error(
+                     400, QStringLiteral("timeout must be a whole number of seconds (1 to 120).")));
             return;
         }
         timeout = int(qBound<quint64>(1, *parsed, 120));
@@ -577,26 +593,28 @@ void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flav
     if (m_log.hasAfter(since) || m_log.gapAfter(since)) {
         int count = 0;
         const QByteArray body = pollBody(since, &count);
-        send(c, HttpResponse::json(200, body).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"),
+        send(c,
+             HttpResponse::json(200, body)
+                 .header("Cache-Control", "no-store")
+                 .header("Access-Control-Allow-Origin", "*"),
              Pattern::LongPoll, count);
         return;
     }
     park(c, since, timeout, Flavour::Api);
 }
 
-void PushServer::park(Connection &c, quint64 since, int timeoutSeconds, Flavour flavour)
-{
+void PushServer::park(Connection &c, quint64 since, int timeoutSeconds, Flavour flavour) {
     c.state = ConnState::Waiting;
     c.flavour = flavour;
     c.waitSince = since;
-    c.deadline = m_deadlines.emplace(PushLab::monotonicMs() + qint64(timeoutSeconds) * 1000, c.socket);
+    c.deadline =
+        m_deadlines.emplace(PushLab::monotonicMs() + qint64(timeoutSeconds) * 1000, c.socket);
     m_waiting.insert(c.socket);
     if (c.deadline == m_deadlines.begin())
         armDeadlineTimer();
 }
 
-void PushServer::unpark(Connection &c)
-{
+void PushServer::unpark(Connection &c) {
     if (c.state != ConnState::Waiting)
         return;
     m_deadlines.erase(c.deadline);
@@ -604,8 +622,7 @@ void PushServer::unpark(Connection &c)
     c.state = ConnState::Idle;
 }
 
-void PushServer::armDeadlineTimer()
-{
+void PushServer::armDeadlineTimer() {
     if (m_deadlines.empty()) {
         m_deadlineTimer.stop();
         return;
@@ -614,8 +631,7 @@ void PushServer::armDeadlineTimer()
     m_deadlineTimer.start(int(qBound<qint64>(0, wait, 120000LL)));
 }
 
-void PushServer::onDeadline()
-{
+void PushServer::onDeadline() {
     const qint64 now = PushLab::monotonicMs();
     std::vector<QTcpSocket *> expired;
     for (auto it = m_deadlines.begin(); it != m_deadlines.end() && it->first <= now; ++it)
@@ -628,11 +644,17 @@ void PushServer::onDeadline()
         const Flavour flavour = c.flavour;
         unpark(c);
         if (flavour == Flavour::Seed) {
-            send(c, HttpResponse(200).body("text/plain; charset=utf-8", "No new messages")
-                        .header("Cache-Control", "no-cache").header("Access-Control-Allow-Origin", "*"),
+            send(c,
+                 HttpResponse(200)
+                     .body("text/plain; charset=utf-8", "No new messages")
+                     .header("Cache-Control", "no-cache")
+                     .header("Access-Control-Allow-Origin", "*"),
                  Pattern::LongPoll);
         } else {
-            send(c, HttpResponse(204).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"),
+            send(c,
+                 HttpResponse(204)
+                     .header("Cache-Control", "no-store")
+                     .header("Access-Control-Allow-Origin", "*"),
                  Pattern::LongPoll);
         }
         drainQueue(c);
@@ -640,8 +662,7 @@ void PushServer::onDeadline()
     armDeadlineTimer();
 }
 
-void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache)
-{
+void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache) {
     const quint64 since = c.waitSince;
     unpark(c);
     // Waiters that were up to date share one encoded answer per fan-out.
@@ -664,20 +685,21 @@ void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache)
         c.socket->disconnectFromHost();
 }
 
-void PushServer::answerSeedWaiting(Connection &c)
-{
+void PushServer::answerSeedWaiting(Connection &c) {
     unpark(c);
     const Message *next = m_log.nextAfter(c.seedCursor);
     if (!next)
         return;
     c.seedCursor = next->id;
-    send(c, HttpResponse(200).body("text/plain; charset=utf-8", next->text.toUtf8())
-                .header("Cache-Control", "no-cache").header("Access-Control-Allow-Origin", "*"),
+    send(c,
+         HttpResponse(200)
+             .body("text/plain; charset=utf-8", next->text.toUtf8())
+             .header("Cache-Control", "no-cache")
+             .header("Access-Control-Allow-Origin", "*"),
          Pattern::LongPoll, 1);
 }
 
-void PushServer::fanOut(const Message &m)
-{
+void PushServer::fanOut(const Message &m) {
     // Long polls first (each answer is one write), then streams.
     if (!m_waiting.empty()) {
         std::vector<QTcpSocket *> waiting(m_waiting.begin(), m_waiting.end());
@@ -702,8 +724,8 @@ void PushServer::fanOut(const Message &m)
     writeToStreams(m.sseEvent, m.seedSseEvent, 1);
 }
 
-void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered)
-{
+void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes,
+                                int delivered) {
     if (m_streams.empty())
         return;
     auto &counters = m_counters[patternIndex(Pattern::ServerSentEvents)];
@@ -730,8 +752,7 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
     }
 }
 
-void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour flavour)
-{
+void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour flavour) {
     setPattern(c, Pattern::ServerSentEvents);
     m_counters[patternIndex(Pattern::ServerSentEvents)].requests++;
 
@@ -744,7 +765,9 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     if (!lastEventIdText.isEmpty()) {
         lastEventId = parseUnsigned(lastEventIdText);
         if (!lastEventId) {
-            send(c, HttpResponse::error(400, QStringLiteral("Last-Event-ID must be a message id (a non-negative integer).")));
+            send(c, HttpResponse::error(
+                        400, QStringLiteral(
+                                 "Last-Event-ID must be a message id (a non-negative integer).")));
             return;
         }
     }
@@ -757,7 +780,8 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     // and answered into it (QHttpServer would), but reading goes on so a vanished peer is
     // noticed at once; whatever it sends is discarded.
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    connect(socket, &QTcpSocket::readyRead, this, [socket] { socket->skip(socket->bytesAvailable()); });
+    connect(socket, &QTcpSocket::readyRead, this,
+            [socket] { socket->skip(socket->bytesAvailable()); });
 
     QByteArray out = "HTTP/1.1 200 OK\r\n"
                      "Content-Type: text/event-stream; charset=utf-8\r\n"
@@ -788,13 +812,13 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     socket->flush();
 }
 
-void PushServer::handleStats(Connection &c)
-{
-    send(c, HttpResponse::json(200, statsJson()).header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*"));
+void PushServer::handleStats(Connection &c) {
+    send(c, HttpResponse::json(200, statsJson())
+                .header("Cache-Control", "no-store")
+                .header("Access-Control-Allow-Origin", "*"));
 }
 
-QByteArray PushServer::statsJson() const
-{
+QByteArray PushServer::statsJson() const {
     std::array<qint64, 3> open{};
     open[patternIndex(Pattern::LongPoll)] = qint64(m_waiting.size());
     open[patternIndex(Pattern::ServerSentEvents)] = qint64(m_streams.size());
@@ -808,11 +832,12 @@ QByteArray PushServer::statsJson() const
             open[patternIndex(Pattern::ShortPoll)]++;
         ++peersTotal;
         if (peers.size() < maxListedPeers) {
-            peers.append(QJsonObject{{QStringLiteral("address"), QString::fromUtf8(c.peerAddress)},
-                                     {QStringLiteral("port"), int(c.peerPort)},
-                                     {QStringLiteral("pattern"), PushLab::patternKey(*c.pattern)},
-                                     {QStringLiteral("since"), c.patternSinceUs},
-                                     {QStringLiteral("userAgent"), QString::fromUtf8(c.userAgent)}});
+            peers.append(
+                QJsonObject{{QStringLiteral("address"), QString::fromUtf8(c.peerAddress)},
+                            {QStringLiteral("port"), int(c.peerPort)},
+                            {QStringLiteral("pattern"), PushLab::patternKey(*c.pattern)},
+                            {QStringLiteral("since"), c.patternSinceUs},
+                            {QStringLiteral("userAgent"), QString::fromUtf8(c.userAgent)}});
         }
     }
     QJsonObject patterns;
@@ -836,18 +861,17 @@ QByteArray PushServer::statsJson() const
     return QJsonDocument(stats).toJson(QJsonDocument::Compact);
 }
 
-void PushServer::handleCloseStreams(Connection &c, const RequestInfo &info)
-{
+void PushServer::handleCloseStreams(Connection &c, const RequestInfo &info) {
     if (!originAllowed(info)) {
-        send(c, HttpResponse::error(403, QStringLiteral("Closing streams from another origin is not allowed.")));
+        send(c, HttpResponse::error(
+                    403, QStringLiteral("Closing streams from another origin is not allowed.")));
         return;
     }
     const int closed = closeStreams();
     send(c, HttpResponse::json(200, "{\"closed\":" + QByteArray::number(closed) + '}'));
 }
 
-int PushServer::closeStreams()
-{
+int PushServer::closeStreams() {
     const std::vector<QTcpSocket *> streams(m_streams.begin(), m_streams.end());
     for (QTcpSocket *socket : streams)
         socket->disconnectFromHost(); // after what is queued has been written
@@ -855,24 +879,26 @@ int PushServer::closeStreams()
     return int(streams.size());
 }
 
-void PushServer::handleSeedUpdate(Connection &c, const RequestInfo &info)
-{
+void PushServer::handleSeedUpdate(Connection &c, const RequestInfo &info) {
     const QString text = info.query.queryItemValue(QStringLiteral("message"), QUrl::FullyDecoded);
     if (text.trimmed().isEmpty()) {
         send(c, HttpResponse::error(400, QStringLiteral("Give the message as ?message=<text>.")));
         return;
     }
     if (text.toUtf8().size() > maxTextBytes) {
-        send(c, HttpResponse::error(413, QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+        send(c,
+             HttpResponse::error(
+                 413,
+                 QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
         return;
     }
     const Message &m = publish(text);
-    send(c, HttpResponse(200).body("text/plain; charset=utf-8", "published " + QByteArray::number(m.id) + '\n')
+    send(c, HttpResponse(200)
+                .body("text/plain; charset=utf-8", "published " + QByteArray::number(m.id) + '\n')
                 .header("Access-Control-Allow-Origin", "*"));
 }
 
-bool PushServer::handleStatic(Connection &c, const RequestInfo &info)
-{
+bool PushServer::handleStatic(Connection &c, const RequestInfo &info) {
     static const QRegularExpression safeName(QStringLiteral("^/([A-Za-z0-9_-][A-Za-z0-9._-]*)?$"));
     const auto match = safeName.match(info.path);
     if (!match.hasMatch())
@@ -894,8 +920,7 @@ bool PushServer::handleStatic(Connection &c, const RequestInfo &info)
     return true;
 }
 
-void PushServer::setPattern(Connection &c, Pattern p)
-{
+void PushServer::setPattern(Connection &c, Pattern p) {
     if (!c.pattern || *c.pattern != p) {
         c.pattern = p;
         c.patternSinceUs = PushLab::wallClockUs();
@@ -903,8 +928,7 @@ void PushServer::setPattern(Connection &c, Pattern p)
 }
 
 void PushServer::send(Connection &c, const HttpResponse &response, std::optional<Pattern> countAs,
-                      int delivered)
-{
+                      int delivered) {
     const QByteArray bytes = response.toBytes();
     if (countAs) {
         auto &counters = m_counters[patternIndex(*countAs)];
@@ -917,12 +941,12 @@ void PushServer::send(Connection &c, const HttpResponse &response, std::optional
         c.socket->disconnectFromHost();
 }
 
-void PushServer::reject(Connection &c, int status, const QString &message)
-{
+void PushServer::reject(Connection &c, int status, const QString &message) {
     if (c.rejected)
         return;
     c.rejected = true;
-    qCInfo(lcServer, "%d for %s:%d: %s", status, c.peerAddress.constData(), int(c.peerPort), qPrintable(message));
+    qCInfo(lcServer, "%d for %s:%d: %s", status, c.peerAddress.constData(), int(c.peerPort),
+           qPrintable(message));
     // Stop parsing this connection: whatever else it sends is not a request we will answer.
     disconnect(c.socket, &QTcpSocket::readyRead, this, nullptr);
     if (c.state == ConnState::Waiting)
@@ -933,8 +957,7 @@ void PushServer::reject(Connection &c, int status, const QString &message)
     c.socket->disconnectFromHost();
 }
 
-void PushServer::sweep()
-{
+void PushServer::sweep() {
     const qint64 now = PushLab::monotonicMs();
     std::vector<QTcpSocket *> timedOut;
     std::vector<QTcpSocket *> idle;
@@ -950,7 +973,9 @@ void PushServer::sweep()
     for (QTcpSocket *socket : timedOut) {
         const auto it = m_connections.find(socket);
         if (it != m_connections.end())
-            reject(it->second, 408, QStringLiteral("The request was not complete after %1 ms.").arg(m_config.requestTimeoutMs));
+            reject(it->second, 408,
+                   QStringLiteral("The request was not complete after %1 ms.")
+                       .arg(m_config.requestTimeoutMs));
     }
     for (QTcpSocket *socket : idle)
         socket->disconnectFromHost();

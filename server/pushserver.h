@@ -22,14 +22,12 @@ class QTcpSocket;
 // The push server: publishes messages into a bounded history and pushes them to short-poll,
 // long-poll and SSE clients (plus the seed demo's routes). Lives in one thread; everything it
 // holds per client is bounded, and a client that vanishes is forgotten at once.
-class PushServer final : public QAbstractHttpServer
-{
+class PushServer final : public QAbstractHttpServer {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PushServer)
 
 public:
-    struct PatternCounters
-    {
+    struct PatternCounters {
         qint64 requests = 0;
         qint64 delivered = 0; // messages handed to clients
         qint64 bytesOut = 0;
@@ -50,8 +48,7 @@ public:
     int closeStreams();
 
     const MessageLog &log() const { return m_log; }
-    const PatternCounters &counters(PushLab::Pattern p) const
-    {
+    const PatternCounters &counters(PushLab::Pattern p) const {
         return m_counters[PushLab::patternIndex(p)];
     }
     int connectionCount() const { return int(m_connections.size()); }
@@ -71,8 +68,7 @@ private:
     enum class ConnState { Idle, Waiting, Streaming };
     enum class Flavour { Api, Seed }; // our JSON routes, or the seed demo's plain-text ones
 
-    struct Connection
-    {
+    struct Connection {
         QTcpSocket *socket = nullptr;
         QByteArray peerAddress;
         quint16 peerPort = 0;

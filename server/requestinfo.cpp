@@ -2,8 +2,7 @@
 
 #include <QtHttpServer/QHttpServerRequest>
 
-RequestInfo RequestInfo::from(const QHttpServerRequest &request)
-{
+RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     RequestInfo info;
     switch (request.method()) {
     case QHttpServerRequest::Method::Get:
@@ -40,8 +39,7 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request)
     return info;
 }
 
-QByteArray RequestInfo::header(const QByteArray &lowerCaseName) const
-{
+QByteArray RequestInfo::header(const QByteArray &lowerCaseName) const {
     for (const auto &h : headers) {
         if (h.first == lowerCaseName)
             return h.second;

@@ -11,8 +11,7 @@ class QHttpServerRequest;
 // What the server needs of one request, copied out of QHttpServerRequest: the socket reuses
 // that object for its next request, and a request queued behind a waiting long poll must
 // survive until its turn.
-struct RequestInfo
-{
+struct RequestInfo {
     enum class Method { Get, Post, Head, Options, Other };
 
     Method method = Method::Other;

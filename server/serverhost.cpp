@@ -6,18 +6,15 @@
 
 ServerHost::ServerHost(const ServerConfig &config, QObject *parent)
     : QObject(parent)
-    , m_config(config)
-{
+    , m_config(config) {
     m_thread.setObjectName(QStringLiteral("pushlab-server"));
 }
 
-ServerHost::~ServerHost()
-{
+ServerHost::~ServerHost() {
     stop();
 }
 
-bool ServerHost::start(QString *errorMessage)
-{
+bool ServerHost::start(QString *errorMessage) {
     if (m_server)
         return true;
     m_thread.start();
@@ -27,39 +24,42 @@ bool ServerHost::start(QString *errorMessage)
     server->moveToThread(&m_thread);
     // Blocking queued: listen() must run in the server's thread so its sockets live there,
     // and the caller needs the answer before it goes on.
-    QMetaObject::invokeMethod(server, [server, &ok, &error] { ok = server->listen(&error); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        server, [server, &ok, &error] { ok = server->listen(&error); },
+        Qt::BlockingQueuedConnection);
     if (!ok) {
-        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server, [server] { delete server; }, Qt::BlockingQueuedConnection);
         m_thread.quit();
         m_thread.wait();
         if (errorMessage)
             *errorMessage = error;
         return false;
     }
-    QMetaObject::invokeMethod(server, [this, server] { m_port = server->port(); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        server, [this, server] { m_port = server->port(); }, Qt::BlockingQueuedConnection);
     m_server = server;
     return true;
 }
 
-void ServerHost::stop()
-{
+void ServerHost::stop() {
     if (!m_server)
         return;
     PushServer *server = m_server;
     m_server = nullptr;
     // Shut down and delete in the server's own thread, where its sockets live.
-    QMetaObject::invokeMethod(server, [server] {
-        server->shutdown();
-        delete server;
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        server,
+        [server] {
+            server->shutdown();
+            delete server;
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
 
-QUrl ServerHost::url() const
-{
+QUrl ServerHost::url() const {
     QUrl url;
     url.setScheme(QStringLiteral("http"));
     QHostAddress host = m_config.bindAddress;

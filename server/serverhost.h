@@ -11,8 +11,7 @@ class PushServer;
 // Runs a PushServer on its own thread with its own event loop, so painting never delays a
 // delivery and a flood of traffic never freezes the caller's thread. start() blocks until the
 // server listens (or failed to); stop() closes every client and joins the thread.
-class ServerHost final : public QObject
-{
+class ServerHost final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ServerHost)
 

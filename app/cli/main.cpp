@@ -7,8 +7,7 @@
 
 namespace {
 
-void printUsage(FILE *to)
-{
+void printUsage(FILE *to) {
     std::fputs("usage: pushlab-cli <command> [options]\n"
                "\n"
                "commands:\n"
@@ -23,8 +22,7 @@ void printUsage(FILE *to)
 
 } // namespace
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pushlab-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PUSHLAB_VERSION));
@@ -44,8 +42,8 @@ int main(int argc, char *argv[])
         return runPublish(args);
     if (command == QLatin1String("bench"))
         return runBench(args);
-    if (command == QLatin1String("--help") || command == QLatin1String("-h")
-        || command == QLatin1String("help")) {
+    if (command == QLatin1String("--help") || command == QLatin1String("-h") ||
+        command == QLatin1String("help")) {
         printUsage(stdout);
         return 0;
     }

@@ -9,11 +9,10 @@
 
 #include <cstdio>
 
-int runServe(const QStringList &arguments)
-{
+int runServe(const QStringList &arguments) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Run the PushLab push server without a window: short poll, long poll and SSE on one port."));
+    parser.setApplicationDescription(QStringLiteral("Run the PushLab push server without a window: "
+                                                    "short poll, long poll and SSE on one port."));
     parser.addHelpOption();
     ServerOptions options(&parser);
     if (!parser.parse(arguments)) {
@@ -21,11 +20,14 @@ int runServe(const QStringList &arguments)
         return 2;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText().replace(QLatin1String("pushlab-cli"), QLatin1String("pushlab-cli serve"))), stdout);
+        std::fputs(qPrintable(parser.helpText().replace(QLatin1String("pushlab-cli"),
+                                                        QLatin1String("pushlab-cli serve"))),
+                   stdout);
         return 0;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        std::fprintf(stderr, "pushlab-cli serve: unexpected argument '%s'\n", qPrintable(parser.positionalArguments().first()));
+        std::fprintf(stderr, "pushlab-cli serve: unexpected argument '%s'\n",
+                     qPrintable(parser.positionalArguments().first()));
         return 2;
     }
     QString error;
@@ -37,15 +39,15 @@ int runServe(const QStringList &arguments)
 
     ServerHost host(*config);
     if (!host.start(&error)) {
-        std::fprintf(stderr, "pushlab-cli serve: %s\n", qPrintable(ServerOptions::startFailure(*config, error)));
+        std::fprintf(stderr, "pushlab-cli serve: %s\n",
+                     qPrintable(ServerOptions::startFailure(*config, error)));
         return 2;
     }
     ServerOptions::printListening(host.url(), *config);
 
     SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, qApp, [](int) {
-        QCoreApplication::quit();
-    });
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, qApp,
+                     [](int) { QCoreApplication::quit(); });
     QCoreApplication::exec();
     host.stop(); // closes every stream and waiting poll
     std::fputs("PushLab server stopped\n", stderr);

@@ -13,34 +13,37 @@ const QString heartbeatName = QStringLiteral("heartbeat");
 } // namespace
 
 ServerOptions::ServerOptions(QCommandLineParser *parser)
-    : m_parser(parser)
-{
-    parser->addOption({portName, QStringLiteral("Port to listen on (default 8050; 0 picks a free one)."),
+    : m_parser(parser) {
+    parser->addOption({portName,
+                       QStringLiteral("Port to listen on (default 8050; 0 picks a free one)."),
                        QStringLiteral("N")});
-    parser->addOption({bindName,
-                       QStringLiteral("Address to listen on (default 127.0.0.1; 0.0.0.0 lets other machines in)."),
-                       QStringLiteral("ADDR")});
+    parser->addOption(
+        {bindName,
+         QStringLiteral(
+             "Address to listen on (default 127.0.0.1; 0.0.0.0 lets other machines in)."),
+         QStringLiteral("ADDR")});
     parser->addOption({historyName, QStringLiteral("Messages kept for replay (default 1000)."),
                        QStringLiteral("N")});
-    parser->addOption({tickerName, QStringLiteral("Publish \"Message N\" every S seconds (demo traffic)."),
+    parser->addOption({tickerName,
+                       QStringLiteral("Publish \"Message N\" every S seconds (demo traffic)."),
                        QStringLiteral("S")});
-    parser->addOption({heartbeatName, QStringLiteral("SSE heartbeat interval in seconds (default 15)."),
+    parser->addOption({heartbeatName,
+                       QStringLiteral("SSE heartbeat interval in seconds (default 15)."),
                        QStringLiteral("S")});
 }
 
-bool ServerOptions::portGiven() const
-{
+bool ServerOptions::portGiven() const {
     return m_parser->isSet(portName);
 }
 
-std::optional<ServerConfig> ServerOptions::config(QString *error) const
-{
+std::optional<ServerConfig> ServerOptions::config(QString *error) const {
     ServerConfig config;
     bool ok = true;
     if (m_parser->isSet(portName)) {
         const uint port = m_parser->value(portName).toUInt(&ok);
         if (!ok || port > 65535) {
-            *error = QStringLiteral("--port takes a number from 0 to 65535, not '%1'").arg(m_parser->value(portName));
+            *error = QStringLiteral("--port takes a number from 0 to 65535, not '%1'")
+                         .arg(m_parser->value(portName));
             return std::nullopt;
         }
         config.port = quint16(port);
@@ -51,7 +54,9 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const
         if (value == QLatin1String("localhost"))
             address = QHostAddress::LocalHost;
         else if (!address.setAddress(value)) {
-            *error = QStringLiteral("--bind takes an IP address such as 127.0.0.1 or 0.0.0.0, not '%1'").arg(value);
+            *error =
+                QStringLiteral("--bind takes an IP address such as 127.0.0.1 or 0.0.0.0, not '%1'")
+                    .arg(value);
             return std::nullopt;
         }
         config.bindAddress = address;
@@ -59,7 +64,9 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const
     if (m_parser->isSet(historyName)) {
         const int history = m_parser->value(historyName).toInt(&ok);
         if (!ok || history < 1 || history > 1000000) {
-            *error = QStringLiteral("--history takes a number of messages from 1 to 1000000, not '%1'").arg(m_parser->value(historyName));
+            *error =
+                QStringLiteral("--history takes a number of messages from 1 to 1000000, not '%1'")
+                    .arg(m_parser->value(historyName));
             return std::nullopt;
         }
         config.historySize = history;
@@ -67,7 +74,8 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const
     if (m_parser->isSet(tickerName)) {
         const double seconds = m_parser->value(tickerName).toDouble(&ok);
         if (!ok || seconds < 0.01 || seconds > 86400) {
-            *error = QStringLiteral("--ticker takes seconds between 0.01 and 86400, not '%1'").arg(m_parser->value(tickerName));
+            *error = QStringLiteral("--ticker takes seconds between 0.01 and 86400, not '%1'")
+                         .arg(m_parser->value(tickerName));
             return std::nullopt;
         }
         config.tickerSeconds = seconds;
@@ -75,7 +83,8 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const
     if (m_parser->isSet(heartbeatName)) {
         const double seconds = m_parser->value(heartbeatName).toDouble(&ok);
         if (!ok || seconds < 0.1 || seconds > 3600) {
-            *error = QStringLiteral("--heartbeat takes seconds between 0.1 and 3600, not '%1'").arg(m_parser->value(heartbeatName));
+            *error = QStringLiteral("--heartbeat takes seconds between 0.1 and 3600, not '%1'")
+                         .arg(m_parser->value(heartbeatName));
             return std::nullopt;
         }
         config.heartbeatMs = int(seconds * 1000);
@@ -83,21 +92,21 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const
     return config;
 }
 
-void ServerOptions::printListening(const QUrl &url, const ServerConfig &config)
-{
+void ServerOptions::printListening(const QUrl &url, const ServerConfig &config) {
     std::printf("PushLab server listening on %s\n", qPrintable(url.toString()));
     std::fflush(stdout);
     if (!config.bindAddress.isLoopback()) {
         std::fprintf(stderr,
-                     "warning: bound to %s: anyone who can reach this machine on port %d can read and publish messages\n",
+                     "warning: bound to %s: anyone who can reach this machine on port %d can read "
+                     "and publish messages\n",
                      qPrintable(config.bindAddress.toString()), url.port());
     }
 }
 
-QString ServerOptions::startFailure(const ServerConfig &config, const QString &error)
-{
+QString ServerOptions::startFailure(const ServerConfig &config, const QString &error) {
     if (error.contains(QLatin1String("already in use")))
-        return QStringLiteral("port %1 is already in use; choose another with --port N (--port 0 picks a free one)")
+        return QStringLiteral("port %1 is already in use; choose another with --port N (--port 0 "
+                              "picks a free one)")
             .arg(config.port);
     return error;
 }

@@ -8,8 +8,7 @@
 #include <optional>
 
 // The server options `pushlab-cli serve` and `pushlab` share: --port, --bind, --history, --ticker.
-class ServerOptions final
-{
+class ServerOptions final {
 public:
     explicit ServerOptions(QCommandLineParser *parser);
 

@@ -8,8 +8,7 @@ class QSocketNotifier;
 
 // Turns SIGINT and SIGTERM into a Qt signal, safely: the handler only writes a byte to a
 // pipe, and the event loop reads it.
-class SignalWatcher final : public QObject
-{
+class SignalWatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SignalWatcher)
 

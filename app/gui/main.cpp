@@ -12,24 +12,26 @@
 
 namespace {
 
-bool displayAvailable()
-{
-    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
-        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+bool displayAvailable() {
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
-int runHeadless(const ServerConfig &config)
-{
-    std::fputs("pushlab: no display found; running the server alone (open the URL below in a browser)\n", stderr);
+int runHeadless(const ServerConfig &config) {
+    std::fputs(
+        "pushlab: no display found; running the server alone (open the URL below in a browser)\n",
+        stderr);
     ServerHost host(config);
     QString error;
     if (!host.start(&error)) {
-        std::fprintf(stderr, "pushlab: %s\n", qPrintable(ServerOptions::startFailure(config, error)));
+        std::fprintf(stderr, "pushlab: %s\n",
+                     qPrintable(ServerOptions::startFailure(config, error)));
         return 2;
     }
     ServerOptions::printListening(host.url(), config);
     SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, qApp, [](int) { QCoreApplication::quit(); });
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, qApp,
+                     [](int) { QCoreApplication::quit(); });
     QCoreApplication::exec();
     host.stop();
     return 0;
@@ -37,8 +39,7 @@ int runHeadless(const ServerConfig &config)
 
 } // namespace
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     const bool headless = !displayAvailable();
     std::unique_ptr<QCoreApplication> app = std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("PushLab"));
@@ -46,7 +47,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(PUSHLAB_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("See how a web server pushes news: short polling, long polling and SSE side by side."));
+    parser.setApplicationDescription(QStringLiteral(
+        "See how a web server pushes news: short polling, long polling and SSE side by side."));
     parser.addHelpOption();
     parser.addVersionOption();
     ServerOptions options(&parser);

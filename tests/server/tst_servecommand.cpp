@@ -1,0 +1,87 @@
+// `pushlab-cli serve` as a user runs it: prints its URL, serves, exits 0 on SIGTERM, and
+// refuses a busy port with one line and exit code 2.
+
+#include <QtCore/QProcess>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QtTest>
+
+#include <csignal>
+
+class TestServeCommand : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void printsUrlServesAndStopsOnSigterm();
+    void busyPortIsOneLineAndExitCode2();
+    void badOptionsAreOneLine_data();
+    void badOptionsAreOneLine();
+};
+
+void TestServeCommand::printsUrlServesAndStopsOnSigterm() {
+    QProcess cli;
+    cli.start(QStringLiteral(PUSHLAB_CLI),
+              {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(cli.canReadLine(), 10000);
+    const QString line = QString::fromUtf8(cli.readLine()).trimmed();
+    QVERIFY2(line.startsWith(QLatin1String("PushLab server listening on http://127.0.0.1:")),
+             qPrintable(line));
+    const QUrl url(line.section(u' ', -1));
+    QVERIFY(url.port() > 0);
+
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(url.port()));
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(socket.waitForReadyRead(100) || socket.bytesAvailable() > 0, 5000);
+
+    ::kill(pid_t(cli.processId()), SIGTERM);
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState,
+                              5000); // stream closed
+}
+
+void TestServeCommand::busyPortIsOneLineAndExitCode2() {
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    QProcess cli;
+    cli.start(QStringLiteral(PUSHLAB_CLI), {QStringLiteral("serve"), QStringLiteral("--port"),
+                                            QString::number(busy.serverPort())});
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), 2);
+    const QString err = QString::fromUtf8(cli.readAllStandardError()).trimmed();
+    QCOMPARE(err.count(u'\n'), 0);
+    QVERIFY2(err.contains(QString::number(busy.serverPort())) &&
+                 err.contains(QLatin1String("--port")),
+             qPrintable(err));
+}
+
+void TestServeCommand::badOptionsAreOneLine_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("port not a number")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("http")};
+    QTest::newRow("port too big") << QStringList{QStringLiteral("--port"), QStringLiteral("70000")};
+    QTest::newRow("bind not an address")
+        << QStringList{QStringLiteral("--bind"), QStringLiteral("everywhere")};
+    QTest::newRow("history zero") << QStringList{QStringLiteral("--history"), QStringLiteral("0")};
+    QTest::newRow("ticker negative")
+        << QStringList{QStringLiteral("--ticker"), QStringLiteral("-1")};
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")};
+}
+
+void TestServeCommand::badOptionsAreOneLine() {
+    QFETCH(QStringList, args);
+    QProcess cli;
+    cli.start(QStringLiteral(PUSHLAB_CLI), QStringList{QStringLiteral("serve")} + args);
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), 2);
+    const QString err = QString::fromUtf8(cli.readAllStandardError()).trimmed();
+    QVERIFY(!err.isEmpty());
+    QCOMPARE(err.count(u'\n'), 0);
+}
+
+QTEST_GUILESS_MAIN(TestServeCommand)
+#include "tst_servecommand.moc"
