@@ -1,0 +1,957 @@
+// PushLab browser page: the three push patterns against the server that served this page.
+// Plain JavaScript, no dependencies. Message text only ever reaches the DOM through textContent.
+'use strict';
+
+(() => {
+    const PATTERNS = ['short', 'long', 'sse'];
+    const NAMES = { short: 'Short poll', long: 'Long poll', sse: 'SSE' };
+    const MAX_LIST_ITEMS = 200;       // DOM rows kept per lane
+    const MAX_LATENCY_SAMPLES = 20000; // per lane; older half dropped beyond this
+    const TIMELINE_KEEP_MS = 130000;   // longest timeline window plus a margin
+    const STATS_PERIOD_MS = 2000;
+
+    const $ = (sel, root = document) => root.querySelector(sel);
+
+    function el(tag, className, text) {
+        const node = document.createElement(tag);
+        if (className)
+            node.className = className;
+        if (text !== undefined)
+            node.textContent = String(text);
+        return node;
+    }
+
+    const sleep = (ms, signal) => new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        if (signal)
+            signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+
+    // ---- clock -------------------------------------------------------------------------------
+    // Latency = receive time - publishedAt (server clock, µs since the epoch). performance.now()
+    // gives sub-millisecond resolution; its origin is re-aligned with Date.now() if the wall clock
+    // was stepped, because Date.now() is what the server's clock is comparable to.
+    const clock = {
+        correctionMs: 0,
+        nowUs() { return Math.round((performance.timeOrigin + performance.now() + this.correctionMs) * 1000); },
+        // Converts a server timestamp (µs since epoch) to the performance.now() time base (ms).
+        toLocalMs(epochUs) { return epochUs / 1000 - performance.timeOrigin - this.correctionMs; },
+        resync() {
+            const drift = Date.now() - (performance.timeOrigin + performance.now() + this.correctionMs);
+            // Date.now() truncates to whole milliseconds, so in sync means drift in (-1, 0].
+            if (drift > 0.5 || drift < -1.5)
+                this.correctionMs += drift + 0.5;
+        },
+    };
+    const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+    const sameMachine = LOOPBACK.test(location.hostname);
+    let negativeSeenUs = null;
+
+    function updateClockNotice() {
+        const notice = $('#clock-notice');
+        let text = '';
+        if (!sameMachine) {
+            text = `Latency figures compare this browser's clock with the server's: this page was loaded from ` +
+                `${location.hostname}, not from the server's own machine, so they are off by however much the ` +
+                `two clocks disagree. Run the browser on the server's machine for exact figures.`;
+        }
+        if (negativeSeenUs !== null) {
+            text = `This browser's clock cannot be trusted for latency: a message arrived ` +
+                `${formatLatency(-negativeSeenUs)} before it was published by the server's clock. ` +
+                (sameMachine ? '' : `The page was loaded from ${location.hostname}, not the server's machine. `) +
+                `Counts and ordering are still exact.`;
+        }
+        notice.hidden = text === '';
+        notice.textContent = text ? `⚠ ${text}` : '';
+        document.body.dataset.clockTrusted = String(text === '');
+    }
+
+    function formatLatency(us) {
+        if (us === null || us === undefined || Number.isNaN(us))
+            return '—';
+        const ms = us / 1000;
+        const abs = Math.abs(ms);
+        if (abs < 1)
+            return `${ms.toFixed(2)} ms`;
+        if (abs < 10)
+            return `${ms.toFixed(1)} ms`;
+        if (abs < 1000)
+            return `${Math.round(ms)} ms`;
+        return `${(ms / 1000).toFixed(abs < 10000 ? 2 : 1)} s`;
+    }
+
+    function formatClock(epochMs) {
+        const d = new Date(epochMs);
+        const pad = (n, w = 2) => String(n).padStart(w, '0');
+        return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+    }
+
+    // ---- latency statistics -------------------------------------------------------------------
+    class LatencySamples {
+        constructor() { this.values = []; this.sorted = null; this.max = null; }
+        add(us) {
+            this.values.push(us);
+            if (this.values.length > MAX_LATENCY_SAMPLES)
+                this.values.splice(0, this.values.length / 2);
+            this.max = this.max === null ? us : Math.max(this.max, us);
+            this.sorted = null;
+        }
+        // Nearest-rank percentile: the smallest sample with at least q of the samples at or below it.
+        percentile(q) {
+            if (this.values.length === 0)
+                return null;
+            if (!this.sorted)
+                this.sorted = Float64Array.from(this.values).sort();
+            const rank = Math.max(1, Math.ceil(q * this.sorted.length));
+            return this.sorted[rank - 1];
+        }
+    }
+
+    // ---- timeline model -----------------------------------------------------------------------
+    // Times are on the performance.now() base (ms). Spans are requests (polls) or open streams.
+    const timeline = {
+        spans: { short: [], long: [], sse: [] },
+        dots: { short: [], long: [], sse: [] },
+        empties: { short: [], long: [], sse: [] },
+        published: new Map(), // id -> local ms
+        begin(pattern) {
+            const span = { start: performance.now(), end: null };
+            this.spans[pattern].push(span);
+            return span;
+        },
+        end(pattern, span, empty) {
+            span.end = performance.now();
+            if (empty)
+                this.empties[pattern].push(span.end);
+        },
+        prune() {
+            const horizon = performance.now() - TIMELINE_KEEP_MS;
+            for (const p of PATTERNS) {
+                const spans = this.spans[p];
+                let i = 0;
+                while (i < spans.length && spans[i].end !== null && spans[i].end < horizon)
+                    ++i;
+                if (i)
+                    spans.splice(0, i);
+                for (const list of [this.dots[p], this.empties[p]]) {
+                    let j = 0;
+                    while (j < list.length && list[j] < horizon)
+                        ++j;
+                    if (j)
+                        list.splice(0, j);
+                }
+            }
+            for (const [id, t] of this.published) {
+                if (t >= horizon)
+                    break;
+                this.published.delete(id);
+            }
+        },
+    };
+
+    // ---- lanes --------------------------------------------------------------------------------
+    const STAT_CELLS = {
+        short: [['messages', 'Messages'], ['requests', 'Requests'], ['empty', 'Empty'],
+                ['p50', 'p50'], ['p95', 'p95'], ['max', 'Max']],
+        long: [['messages', 'Messages'], ['requests', 'Requests'], ['empty', 'Empty (204)'],
+               ['p50', 'p50'], ['p95', 'p95'], ['max', 'Max']],
+        sse: [['messages', 'Messages'], ['requests', 'Connections'], ['empty', 'Reconnects'],
+              ['p50', 'p50'], ['p95', 'p95'], ['max', 'Max']],
+    };
+
+    class Lane {
+        constructor(pattern) {
+            this.pattern = pattern;
+            this.root = $(`#lane-${pattern}`);
+            this.list = $('[data-role="messages"]', this.root);
+            this.stateLabel = $('[data-role="state"]', this.root);
+            this.alert = $('[data-role="alert"]', this.root);
+            this.pauseButton = $('[data-role="pause"]', this.root);
+            this.messages = 0;
+            this.requests = 0;
+            this.empty = 0;
+            this.duplicates = 0;
+            this.lost = 0;
+            this.gaps = 0;
+            this.lastId = null;   // highest id delivered (or announced as "now" by the server)
+            this.latency = new LatencySamples();
+            this.running = false;
+            this.errorText = '';
+            this.cells = {};
+            const stats = $('.stats', this.root);
+            for (const [key, label] of STAT_CELLS[pattern]) {
+                const cell = el('div');
+                cell.dataset.stat = key;
+                cell.append(el('dt', '', label));
+                const dd = el('dd', '', key === 'messages' || key === 'requests' || key === 'empty' ? '0' : '—');
+                cell.append(dd);
+                stats.append(cell);
+                this.cells[key] = dd;
+            }
+            this.pauseButton.addEventListener('click', () => {
+                if (this.running)
+                    this.stop();
+                else
+                    this.start();
+                this.pauseButton.textContent = this.running ? 'Pause' : 'Resume';
+            });
+        }
+
+        setState(state) {
+            this.root.dataset.state = state;
+            this.stateLabel.textContent = state;
+        }
+
+        setError(text) {
+            this.errorText = text;
+            this.refreshAlert();
+        }
+
+        refreshAlert() {
+            const parts = [];
+            if (this.errorText)
+                parts.push(this.errorText);
+            if (this.duplicates)
+                parts.push(`${this.duplicates} duplicate${this.duplicates === 1 ? '' : 's'} received`);
+            if (this.lost)
+                parts.push(`${this.lost} message${this.lost === 1 ? '' : 's'} skipped without a gap notice`);
+            if (this.gaps)
+                parts.push(`${this.gaps} gap${this.gaps === 1 ? '' : 's'} reported by the server`);
+            this.alert.hidden = parts.length === 0;
+            this.alert.textContent = parts.join(' · ');
+            this.root.dataset.duplicates = String(this.duplicates);
+            this.root.dataset.lost = String(this.lost);
+            this.root.dataset.gaps = String(this.gaps);
+        }
+
+        // The id the server said is "now": later deliveries are checked against it for holes.
+        announceLastId(id) {
+            if (typeof id === 'number' && (this.lastId === null || id > this.lastId))
+                this.lastId = id;
+        }
+
+        deliver(message, receivedUs, batchSize) {
+            if (!message || typeof message.id !== 'number')
+                return;
+            const id = message.id;
+            if (this.lastId !== null && id <= this.lastId) {
+                ++this.duplicates;
+                this.refreshAlert();
+                return;
+            }
+            if (this.lastId !== null && id > this.lastId + 1) {
+                this.lost += id - this.lastId - 1;
+                this.refreshAlert();
+            }
+            this.lastId = id;
+            ++this.messages;
+            const latencyUs = typeof message.publishedAt === 'number' ? receivedUs - message.publishedAt : null;
+            if (latencyUs !== null) {
+                this.latency.add(latencyUs);
+                if (latencyUs < 0 && (negativeSeenUs === null || latencyUs < negativeSeenUs)) {
+                    negativeSeenUs = latencyUs;
+                    updateClockNotice();
+                }
+                if (!timeline.published.has(id))
+                    timeline.published.set(id, clock.toLocalMs(message.publishedAt));
+            }
+            timeline.dots[this.pattern].push(performance.now());
+
+            const item = el('li', 'fresh');
+            item.dataset.id = String(id);
+            const text = el('span', 'text', message.text ?? '');
+            text.title = message.text ?? '';
+            item.append(text, el('span', 'lat', formatLatency(latencyUs)));
+            let meta = `#${id} · ${formatClock(receivedUs / 1000)}`;
+            if (batchSize > 1)
+                meta += ` · ${batchSize} in one answer`;
+            item.append(el('span', 'meta', meta));
+            this.prepend(item);
+            scheduleRender();
+        }
+
+        gap(info) {
+            if (!info)
+                return;
+            ++this.gaps;
+            const seen = info.lastSeenId;
+            const first = info.firstAvailableId;
+            const missing = typeof seen === 'number' && typeof first === 'number' ? first - seen - 1 : null;
+            let text;
+            if (missing !== null && missing >= 0 && missing < 1e6)
+                text = `Gap: ${missing} message${missing === 1 ? '' : 's'} after #${seen} are no longer retained; ` +
+                       `resuming at #${first}.`;
+            else
+                text = `Gap: #${seen} is not from this server run (restarted?); resuming at #${first}.`;
+            const item = el('li', 'gap', `⚠ ${text}`);
+            this.prepend(item);
+            // Messages before firstAvailableId are gone, and the server said so: no "skipped" count.
+            if (typeof first === 'number')
+                this.lastId = first - 1;
+            this.refreshAlert();
+        }
+
+        note(text) {
+            this.prepend(el('li', 'note', text));
+        }
+
+        prepend(item) {
+            this.list.prepend(item);
+            while (this.list.childElementCount > MAX_LIST_ITEMS)
+                this.list.lastElementChild.remove();
+        }
+
+        render() {
+            const c = this.cells;
+            c.messages.textContent = String(this.messages);
+            c.requests.textContent = String(this.requests);
+            c.empty.textContent = String(this.empty);
+            c.p50.textContent = formatLatency(this.latency.percentile(0.5));
+            c.p95.textContent = formatLatency(this.latency.percentile(0.95));
+            c.max.textContent = formatLatency(this.latency.max);
+            this.root.dataset.messages = String(this.messages);
+        }
+
+        start() {}
+        stop() {}
+    }
+
+    class HttpError extends Error {
+        constructor(status, message) { super(message); this.status = status; }
+    }
+
+    async function readError(response) {
+        try {
+            const body = await response.json();
+            if (body && typeof body.error === 'string')
+                return new HttpError(response.status, `${response.status}: ${body.error}`);
+        } catch (_) { /* not JSON */ }
+        return new HttpError(response.status, `HTTP ${response.status}`);
+    }
+
+    function backoffMs(attempt) { return Math.min(10000, 500 * 2 ** Math.min(attempt, 5)); }
+
+    // Applies one poll answer ({messages, lastId, gap?}) to a lane.
+    function applyPollAnswer(lane, body, receivedUs) {
+        if (body.gap)
+            lane.gap(body.gap);
+        const messages = Array.isArray(body.messages) ? body.messages : [];
+        for (const m of messages)
+            lane.deliver(m, receivedUs, messages.length);
+        lane.announceLastId(body.lastId);
+        return messages.length;
+    }
+
+    class ShortPollLane extends Lane {
+        constructor() {
+            super('short');
+            this.interval = $('[data-role="interval"]', this.root);
+            this.interval.addEventListener('change', () => this.wake && this.wake.abort());
+        }
+        start() {
+            if (this.running)
+                return;
+            this.running = true;
+            this.abort = new AbortController();
+            this.loop(this.abort.signal);
+        }
+        stop() {
+            this.running = false;
+            this.abort.abort();
+            this.setState('paused');
+        }
+        async loop(signal) {
+            let failures = 0;
+            while (!signal.aborted) {
+                const url = this.lastId === null ? 'api/messages' : `api/messages?since=${this.lastId}`;
+                this.setState('polling');
+                ++this.requests;
+                scheduleRender();
+                const span = timeline.begin('short');
+                let count = 0;
+                try {
+                    const response = await fetch(url, { cache: 'no-store', signal });
+                    if (!response.ok)
+                        throw await readError(response);
+                    const raw = await response.text();
+                    const receivedUs = clock.nowUs();
+                    count = applyPollAnswer(this, JSON.parse(raw), receivedUs);
+                    if (count === 0)
+                        ++this.empty;
+                    failures = 0;
+                    this.setError('');
+                } catch (e) {
+                    if (signal.aborted)
+                        break;
+                    ++failures;
+                    this.setError(`Request failed (${e.message}); retrying.`);
+                }
+                timeline.end('short', span, count === 0);
+                scheduleRender();
+                this.setState('idle');
+                // A changed interval takes effect at once: the select aborts this wait.
+                this.wake = new AbortController();
+                const both = AbortSignal.any ? AbortSignal.any([signal, this.wake.signal]) : signal;
+                await sleep(failures ? backoffMs(failures) : Number(this.interval.value), both);
+            }
+        }
+    }
+
+    class LongPollLane extends Lane {
+        constructor() {
+            super('long');
+            this.timeout = $('[data-role="timeout"]', this.root);
+        }
+        start() {
+            if (this.running)
+                return;
+            this.running = true;
+            this.abort = new AbortController();
+            this.loop(this.abort.signal);
+        }
+        stop() {
+            this.running = false;
+            this.abort.abort();
+            this.setState('paused');
+        }
+        async loop(signal) {
+            let failures = 0;
+            if (this.lastId === null) {
+                // Learn where "now" is first: a poll without since that times out (204) tells no
+                // lastId, and a message published before the next poll would be missed.
+                try {
+                    const response = await fetch('api/stats', { cache: 'no-store', signal });
+                    if (response.ok)
+                        this.announceLastId((await response.json()).lastId);
+                } catch (_) { /* fall back to "wait for the next message" */ }
+            }
+            while (!signal.aborted) {
+                let url = `api/messages/wait?timeout=${Number(this.timeout.value)}`;
+                if (this.lastId !== null)
+                    url += `&since=${this.lastId}`;
+                this.setState('waiting');
+                ++this.requests;
+                scheduleRender();
+                const span = timeline.begin('long');
+                let count = 0;
+                try {
+                    const response = await fetch(url, { cache: 'no-store', signal });
+                    if (response.status === 204) {
+                        await response.arrayBuffer();
+                    } else if (response.ok) {
+                        const raw = await response.text();
+                        const receivedUs = clock.nowUs();
+                        count = applyPollAnswer(this, JSON.parse(raw), receivedUs);
+                    } else {
+                        throw await readError(response);
+                    }
+                    if (count === 0)
+                        ++this.empty;
+                    failures = 0;
+                    this.setError('');
+                } catch (e) {
+                    if (signal.aborted)
+                        break;
+                    ++failures;
+                    this.setError(`Request failed (${e.message}); retrying.`);
+                }
+                timeline.end('long', span, count === 0);
+                scheduleRender();
+                if (failures) {
+                    this.setState('error');
+                    await sleep(backoffMs(failures), signal);
+                }
+            }
+        }
+    }
+
+    class SseLane extends Lane {
+        constructor() {
+            super('sse');
+            this.source = null;
+            this.span = null;
+            this.opensOnSource = 0;
+        }
+        start() {
+            if (this.running)
+                return;
+            this.running = true;
+            this.open();
+        }
+        stop() {
+            this.running = false;
+            clearTimeout(this.reopenTimer);
+            this.closeSource();
+            this.setState('paused');
+        }
+        closeSource() {
+            if (this.source) {
+                this.source.close();
+                this.source = null;
+            }
+            this.endSpan();
+        }
+        endSpan() {
+            if (this.span) {
+                timeline.end('sse', this.span, false);
+                this.span = null;
+            }
+        }
+        open() {
+            // A fresh EventSource has no Last-Event-ID of its own: resume through the query string.
+            const url = this.lastId === null ? 'api/events' : `api/events?lastEventId=${this.lastId}`;
+            const source = new EventSource(url);
+            this.source = source;
+            this.opensOnSource = 0;
+            this.setState('connecting');
+            source.addEventListener('open', () => {
+                if (source !== this.source)
+                    return;
+                ++this.requests;
+                if (this.opensOnSource++ > 0) {
+                    // The browser's own reconnect (it sent Last-Event-ID by itself).
+                    ++this.empty;
+                    this.note(`Stream reopened by the browser, resuming after #${this.lastId ?? '—'}.`);
+                }
+                this.endSpan();
+                this.span = timeline.begin('sse');
+                this.setState('open');
+                this.setError('');
+                scheduleRender();
+            });
+            source.addEventListener('message', (event) => {
+                const receivedUs = clock.nowUs();
+                let message;
+                try {
+                    message = JSON.parse(event.data);
+                } catch (_) {
+                    this.setError('An event did not carry message JSON.');
+                    return;
+                }
+                this.deliver(message, receivedUs, 1);
+            });
+            source.addEventListener('gap', (event) => {
+                try {
+                    this.gap(JSON.parse(event.data));
+                } catch (_) {
+                    this.setError('A gap event did not carry JSON.');
+                }
+            });
+            source.addEventListener('error', () => {
+                if (source !== this.source)
+                    return;
+                this.endSpan();
+                if (source.readyState === EventSource.CLOSED) {
+                    // The browser gave up (e.g. a non-200 answer): reopen ourselves after a pause.
+                    this.source = null;
+                    this.setState('error');
+                    this.setError('The stream was refused; reopening in 3 s.');
+                    this.reopenTimer = setTimeout(() => { if (this.running) this.open(); }, 3000);
+                } else {
+                    this.setState('reconnecting');
+                }
+                scheduleRender();
+            });
+        }
+    }
+
+    const lanes = { short: new ShortPollLane(), long: new LongPollLane(), sse: new SseLane() };
+
+    // ---- rendering ----------------------------------------------------------------------------
+    let renderQueued = false;
+    function scheduleRender() {
+        if (renderQueued)
+            return;
+        renderQueued = true;
+        // rAF does not run in a hidden tab; a timeout keeps counts current there.
+        const run = () => {
+            if (!renderQueued)
+                return;
+            renderQueued = false;
+            for (const p of PATTERNS)
+                lanes[p].render();
+        };
+        requestAnimationFrame(run);
+        setTimeout(run, 250);
+    }
+
+    const canvas = $('#timeline');
+    const windowSelect = $('#timeline-window');
+    const css = getComputedStyle(document.documentElement);
+    const COLORS = Object.fromEntries(PATTERNS.map((p) => [p, css.getPropertyValue(`--${p}`).trim()]));
+
+    function drawTimeline() {
+        const dpr = window.devicePixelRatio || 1;
+        const width = canvas.clientWidth;
+        const height = canvas.clientHeight;
+        if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+            canvas.width = Math.round(width * dpr);
+            canvas.height = Math.round(height * dpr);
+        }
+        const g = canvas.getContext('2d');
+        g.setTransform(dpr, 0, 0, dpr, 0, 0);
+        g.clearRect(0, 0, width, height);
+
+        const style = getComputedStyle(document.body);
+        const ink = style.color;
+        const muted = getComputedStyle($('.tagline')).color;
+        const gutter = 96;
+        const right = 14;
+        const top = 6;
+        const axis = 22;
+        const rowH = (height - top - axis) / 3;
+        const plotW = Math.max(10, width - gutter - right);
+        const windowMs = Number(windowSelect.value) * 1000;
+        const now = performance.now();
+        const t0 = now - windowMs;
+        const x = (t) => gutter + ((t - t0) / windowMs) * plotW;
+
+        // Grid and axis labels every 5 s (10 s for long windows).
+        const step = windowMs > 60000 ? 10000 : 5000;
+        g.font = `11px ${style.fontFamily}`;
+        g.textAlign = 'center';
+        g.textBaseline = 'top';
+        for (let back = 0; back <= windowMs; back += step) {
+            const gx = x(now - back);
+            g.fillStyle = muted;
+            g.globalAlpha = 0.18;
+            g.fillRect(Math.round(gx), top, 1, rowH * 3);
+            g.globalAlpha = 1;
+            g.fillText(back === 0 ? 'now' : `−${back / 1000} s`, gx, top + rowH * 3 + 5);
+        }
+
+        // Publish instants cross all three rows: the horizontal distance to a dot is the latency.
+        g.fillStyle = ink;
+        g.globalAlpha = 0.35;
+        for (const t of timeline.published.values()) {
+            if (t < t0)
+                continue;
+            g.fillRect(Math.round(x(t)), top, 1, rowH * 3);
+        }
+        g.globalAlpha = 1;
+
+        PATTERNS.forEach((p, row) => {
+            const cy = top + rowH * row + rowH / 2;
+            const color = COLORS[p];
+            g.fillStyle = muted;
+            g.globalAlpha = 0.08;
+            if (row % 2 === 0)
+                g.fillRect(gutter, top + rowH * row, plotW, rowH);
+            g.globalAlpha = 1;
+            g.fillStyle = color;
+            g.font = `600 12px ${style.fontFamily}`;
+            g.textAlign = 'left';
+            g.textBaseline = 'middle';
+            g.fillText(NAMES[p], 10, cy);
+
+            g.save();
+            g.beginPath();
+            g.rect(gutter, top, plotW, rowH * 3);
+            g.clip();
+            // Request / stream spans.
+            g.globalAlpha = 0.28;
+            for (const s of timeline.spans[p]) {
+                const end = s.end === null ? now : s.end;
+                if (end < t0)
+                    continue;
+                const x1 = x(s.start);
+                const w = Math.max(2, x(end) - x1);
+                g.fillRect(x1, cy - 5, w, 10);
+            }
+            g.globalAlpha = 1;
+            // Empty answers: hollow rings.
+            g.strokeStyle = color;
+            g.lineWidth = 1.3;
+            for (const t of timeline.empties[p]) {
+                if (t < t0)
+                    continue;
+                g.beginPath();
+                g.arc(x(t), cy, 3.2, 0, Math.PI * 2);
+                g.stroke();
+            }
+            // Deliveries: filled dots.
+            for (const t of timeline.dots[p]) {
+                if (t < t0)
+                    continue;
+                g.beginPath();
+                g.arc(x(t), cy, 4.2, 0, Math.PI * 2);
+                g.fill();
+            }
+            g.restore();
+        });
+    }
+
+    function animate() {
+        drawTimeline();
+        requestAnimationFrame(animate);
+    }
+
+    // ---- publishing ---------------------------------------------------------------------------
+    const publishStatus = $('#publish-status');
+
+    function showPublishStatus(text, kind) {
+        publishStatus.textContent = text;
+        publishStatus.className = `publish-status ${kind || ''}`;
+    }
+
+    // Always JSON: a plain-text body starting with "{" would otherwise be parsed as JSON.
+    async function publish(text) {
+        const response = await fetch('api/messages', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ text }),
+            cache: 'no-store',
+        });
+        if (response.status !== 201)
+            throw await readError(response);
+        const message = await response.json();
+        if (typeof message.id === 'number' && typeof message.publishedAt === 'number')
+            timeline.published.set(message.id, clock.toLocalMs(message.publishedAt));
+        return message;
+    }
+
+    function describePublished(message) {
+        const shown = message.text.length > 60 ? `${message.text.slice(0, 60)}…` : message.text;
+        return `Published #${message.id} “${shown}” at ${formatClock(message.publishedAt / 1000)} (server clock)`;
+    }
+
+    function setupPublishing() {
+        const form = $('#publish-form');
+        const input = $('#publish-text');
+        form.addEventListener('submit', async (event) => {
+            event.preventDefault();
+            const text = input.value;
+            if (text.trim() === '') {
+                showPublishStatus('Type something first: the server refuses empty messages.', 'error');
+                return;
+            }
+            try {
+                const message = await publish(text);
+                input.value = '';
+                showPublishStatus(describePublished(message), 'ok');
+            } catch (e) {
+                showPublishStatus(`Not published: ${e.message}`, 'error');
+            }
+        });
+        let burst = 0;
+        $('#burst-button').addEventListener('click', async () => {
+            ++burst;
+            try {
+                let last = null;
+                for (let i = 1; i <= 10; ++i)
+                    last = await publish(`Burst ${burst} · ${i}/10`);
+                showPublishStatus(`Published 10 messages, the last one #${last.id}`, 'ok');
+            } catch (e) {
+                showPublishStatus(`Burst stopped: ${e.message}`, 'error');
+            }
+        });
+        let autoTimer = null;
+        let tick = 0;
+        $('#auto-publish').addEventListener('change', (event) => {
+            clearInterval(autoTimer);
+            autoTimer = null;
+            if (!event.target.checked)
+                return;
+            autoTimer = setInterval(async () => {
+                try {
+                    const message = await publish(`Tick ${++tick} from the browser`);
+                    showPublishStatus(describePublished(message), 'ok');
+                } catch (e) {
+                    showPublishStatus(`Not published: ${e.message}`, 'error');
+                }
+            }, 1000);
+        });
+    }
+
+    // ---- routes -------------------------------------------------------------------------------
+    function shellQuote(s) { return `'${s.replace(/'/g, `'\\''`)}'`; }
+
+    function routeTable() {
+        const o = location.origin;
+        return [
+            ['POST', '/api/messages', 'Publish: the body is the text; answers 201 with the stored message.',
+             `curl -d 'Hello from curl' ${o}/api/messages`],
+            ['POST', '/api/messages', 'Publish as JSON.',
+             `curl -H 'Content-Type: application/json' -d '{"text": "Hello as JSON"}' ${o}/api/messages`],
+            ['GET', '/api/messages?since=N', 'Short poll: answers at once with the messages after id N (since=0: the whole history).',
+             `curl ${shellQuote(`${o}/api/messages?since=0`)}`],
+            ['GET', '/api/messages/wait?since=N&timeout=S', 'Long poll: held until a message after N exists; 204 after S seconds.',
+             `curl -i ${shellQuote(`${o}/api/messages/wait?timeout=30`)}`],
+            ['GET', '/api/events', 'Server-Sent Events: one open stream, one event per message; resumes from Last-Event-ID.',
+             `curl -N ${o}/api/events`],
+            ['GET', '/api/events', 'Resume a stream after a given id (replays what came later; here: this page\'s last).',
+             resumeCommand()],
+            ['GET', '/api/stats', 'Counters per pattern and the connected clients.',
+             `curl ${o}/api/stats`],
+            ['GET', '/updatemessage?message=X', 'Original demo: publish by query string.',
+             `curl ${shellQuote(`${o}/updatemessage?message=Hello`)}`],
+            ['GET', '/getmessage', 'Original demo: plain-text long poll (30 s, then “No new messages”).',
+             `curl ${o}/getmessage`],
+            ['GET', '/events', 'Original demo: SSE with the bare text in data lines.',
+             `curl -N ${o}/events`],
+            ['POST', '/api/streams/close', 'Close every open stream (clients reconnect and resume).',
+             `curl -X POST ${o}/api/streams/close`],
+            ['GET', '/', 'This page.', `curl ${o}/`],
+        ];
+    }
+
+    function resumeCommand() {
+        return `curl -N -H 'Last-Event-ID: ${lanes.sse.lastId ?? 0}' ${location.origin}/api/events`;
+    }
+    let resumeCode = null;
+
+    async function copyText(text) {
+        if (navigator.clipboard && window.isSecureContext) {
+            await navigator.clipboard.writeText(text);
+            return;
+        }
+        // Plain http from another machine is not a secure context: fall back to a hidden selection.
+        const area = el('textarea');
+        area.value = text;
+        area.style.position = 'fixed';
+        area.style.opacity = '0';
+        document.body.append(area);
+        area.select();
+        const ok = document.execCommand('copy');
+        area.remove();
+        if (!ok)
+            throw new Error('copy refused');
+    }
+
+    function renderRoutes() {
+        const body = $('#routes-body');
+        body.replaceChildren();
+        for (const [method, path, what, command] of routeTable()) {
+            const row = el('tr');
+            const route = el('td', 'route');
+            const head = el('div', 'path');
+            head.append(el('span', `method ${method.toLowerCase()}`, method), document.createTextNode(path));
+            route.append(head, el('div', 'desc', what));
+            const cmdCell = el('td');
+            const wrap = el('div', 'cmd');
+            const code = el('code', '', command);
+            if (what.includes('Resume'))
+                resumeCode = code;
+            const button = el('button', '', 'Copy');
+            button.type = 'button';
+            button.addEventListener('click', async () => {
+                try {
+                    await copyText(code.textContent);
+                    button.textContent = 'Copied';
+                    button.classList.add('copied');
+                } catch (_) {
+                    button.textContent = 'Select';
+                    getSelection().selectAllChildren(code);
+                }
+                setTimeout(() => { button.textContent = 'Copy'; button.classList.remove('copied'); }, 1500);
+            });
+            wrap.append(code, button);
+            cmdCell.append(wrap);
+            row.append(route, cmdCell);
+            body.append(row);
+        }
+    }
+
+    // ---- server stats and connected clients ---------------------------------------------------
+    function shortAgent(ua) {
+        if (!ua)
+            return '—';
+        const known = [/(Firefox)\/(\d+)/, /(Edg)\/(\d+)/, /(Chrome|Chromium|HeadlessChrome)\/(\d+)/, /(Version)\/(\d+).*Safari/,
+                       /^(PushLab[\w-]*)\/([\w.]+)/, /^(curl)\/([\w.]+)/, /^(Wget)\/([\w.]+)/];
+        for (const re of known) {
+            const m = ua.match(re);
+            if (m)
+                return `${m[1] === 'Version' ? 'Safari' : m[1] === 'Edg' ? 'Edge' : m[1]} ${m[2]}`;
+        }
+        return ua.length > 40 ? `${ua.slice(0, 40)}…` : ua;
+    }
+
+    function renderStats(stats) {
+        const server = $('#server');
+        server.dataset.state = 'up';
+        const patterns = stats.patterns || {};
+        const open = (p) => (patterns[p] && typeof patterns[p].open === 'number' ? patterns[p].open : 0);
+        $('#server-summary').textContent =
+            `${stats.connections ?? '?'} connection${stats.connections === 1 ? '' : 's'} · ` +
+            `${stats.messagesPublished ?? '?'} published` +
+            (typeof stats.startedAt === 'number' ? ` · up since ${formatClock(stats.startedAt / 1000).slice(0, 8)}` : '');
+
+        const counts = $('#pattern-counts');
+        counts.replaceChildren();
+        const labels = { short: 'keep-alive pollers', long: 'polls waiting', sse: 'open streams' };
+        for (const p of PATTERNS) {
+            const box = el('div');
+            box.style.setProperty('--c', COLORS[p]);
+            box.dataset.pattern = p;
+            box.append(el('div', 'pill', NAMES[p]), el('div', 'n', open(p)),
+                       el('div', 'l', `${labels[p]} · ${patterns[p]?.requests ?? 0} requests`));
+            counts.append(box);
+        }
+
+        const peers = Array.isArray(stats.peers) ? stats.peers : [];
+        const body = $('#peers-body');
+        body.replaceChildren();
+        const shown = peers.slice(0, 12);
+        for (const peer of shown) {
+            const row = el('tr');
+            const pill = el('span', 'pill', NAMES[peer.pattern] || peer.pattern || '—');
+            if (COLORS[peer.pattern])
+                pill.style.setProperty('--c', COLORS[peer.pattern]);
+            const patternCell = el('td');
+            patternCell.append(pill);
+            const ua = el('td', 'ua', shortAgent(peer.userAgent));
+            ua.title = peer.userAgent || '';
+            row.append(el('td', 'mono', `${peer.address}:${peer.port}`), patternCell,
+                       el('td', 'mono', typeof peer.since === 'number' ? formatClock(peer.since / 1000).slice(0, 8) : '—'), ua);
+            body.append(row);
+        }
+        const total = typeof stats.peersTotal === 'number' ? stats.peersTotal : peers.length;
+        const more = $('#peers-more');
+        more.hidden = total <= shown.length;
+        more.textContent = `and ${total - shown.length} more (see /api/stats)`;
+        $('#clients-updated').textContent = `updated ${formatClock(Date.now()).slice(0, 8)}`;
+    }
+
+    async function statsLoop() {
+        for (;;) {
+            try {
+                const response = await fetch('api/stats', { cache: 'no-store' });
+                if (!response.ok)
+                    throw await readError(response);
+                renderStats(await response.json());
+            } catch (e) {
+                $('#server').dataset.state = 'down';
+                $('#server-summary').textContent = `Server not answering (${e.message})`;
+            }
+            await sleep(STATS_PERIOD_MS);
+        }
+    }
+
+    // ---- start --------------------------------------------------------------------------------
+    function main() {
+        $('#server-origin').textContent = location.origin;
+        updateClockNotice();
+        renderRoutes();
+        setupPublishing();
+        windowSelect.addEventListener('change', drawTimeline);
+        for (const p of PATTERNS) {
+            lanes[p].render();
+            lanes[p].start();
+        }
+        setInterval(() => { clock.resync(); timeline.prune(); }, 5000);
+        // The resume command shows the id this page's stream last saw.
+        setInterval(() => { if (resumeCode) resumeCode.textContent = resumeCommand(); }, 3000);
+        statsLoop();
+        requestAnimationFrame(animate);
+        // For the end-to-end test and curious users: read-only figures per lane.
+        window.pushlab = Object.freeze({
+            lanes: Object.fromEntries(PATTERNS.map((p) => [p, Object.freeze({
+                messages: () => lanes[p].messages,
+                requests: () => lanes[p].requests,
+                lastId: () => lanes[p].lastId,
+            })])),
+        });
+    }
+
+    main();
+})();

@@ -1,0 +1,407 @@
+#!/usr/bin/env node
+// End-to-end test of the browser page in Debian's Chromium (headless), driven by playwright-core.
+//
+//   node e2e.mjs --cli <path to pushlab-cli> [--screenshot <png>] [--timeout <seconds>]
+//
+// Starts `pushlab-cli serve --port 0`, opens the page the server serves, publishes messages
+// through the API and the page, and checks what a user would see. Prints one line per check
+// and a closing "N passed, N failed"; exits non-zero on any failure. The server and the browser
+// are stopped on every path out (success, failure, exception, timeout, signal).
+
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WAIT_MS = 15000; // per condition; generous because the machine is shared
+
+// ---- arguments ---------------------------------------------------------------------------------
+function parseArgs(argv) {
+    const args = { cli: null, screenshot: null, timeout: 120 };
+    for (let i = 0; i < argv.length; ++i) {
+        const key = argv[i];
+        const value = argv[i + 1];
+        if (key === '--cli') args.cli = value;
+        else if (key === '--screenshot') args.screenshot = value;
+        else if (key === '--timeout') args.timeout = Number(value);
+        else { console.error(`e2e: unknown argument ${key}`); process.exit(2); }
+        ++i;
+    }
+    if (!args.cli) {
+        console.error('usage: node e2e.mjs --cli <pushlab-cli> [--screenshot <png>] [--timeout <seconds>]');
+        process.exit(2);
+    }
+    return args;
+}
+const args = parseArgs(process.argv.slice(2));
+
+// ---- results -----------------------------------------------------------------------------------
+let passed = 0;
+let failed = 0;
+function report(ok, name, detail) {
+    if (ok) {
+        ++passed;
+        console.log(`ok   - ${name}`);
+    } else {
+        ++failed;
+        console.log(`FAIL - ${name}`);
+        if (detail)
+            console.log(`       ${String(detail).split('\n').join('\n       ')}`);
+    }
+}
+function finish(code) {
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = code ?? (failed ? 1 : 0);
+}
+
+// ---- playwright-core from tests/web/node_modules -------------------------------------------------
+let chromium;
+try {
+    ({ chromium } = await import('playwright-core'));
+} catch (e) {
+    console.log(`FAIL - playwright-core is not installed: run \`npm ci\` in ${HERE} ` +
+                `(tests/web/node_modules is missing or incomplete: ${e.code || e.message})`);
+    failed = 1;
+    finish(1);
+    process.exit(1);
+}
+
+// ---- server and browser lifetime ---------------------------------------------------------------
+let server = null;
+let serverLog = '';
+let browser = null;
+
+function stopServer() {
+    if (server && server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGTERM');
+        const pid = server.pid;
+        // Escalate if SIGTERM is ignored; unref so this timer never keeps node alive.
+        setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch (_) { /* already gone */ } }, 3000).unref();
+    }
+}
+async function cleanup() {
+    if (browser) {
+        const b = browser;
+        browser = null;
+        await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    }
+    stopServer();
+}
+process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, async () => {
+        report(false, `interrupted by ${signal}`);
+        await cleanup();
+        finish(1);
+        process.exit(1);
+    });
+}
+const watchdog = setTimeout(async () => {
+    report(false, `the whole test took longer than ${args.timeout} s`, serverTail());
+    await cleanup();
+    finish(1);
+    process.exit(1);
+}, args.timeout * 1000);
+
+function serverTail() {
+    const lines = serverLog.trim().split('\n');
+    return lines.length && lines[0] ? `server output (last lines):\n${lines.slice(-15).join('\n')}` : '';
+}
+
+function startServer(cli) {
+    return new Promise((resolvePromise, reject) => {
+        server = spawn(cli, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let firstLine = null;
+        let buffered = '';
+        const timer = setTimeout(() => reject(new Error(`no URL on the first stdout line within 20 s\n${serverTail()}`)), 20000);
+        server.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot start ${cli}: ${e.message}`)); });
+        server.on('exit', (code, signal) => {
+            clearTimeout(timer);
+            if (firstLine === null)
+                reject(new Error(`server exited (code ${code}, signal ${signal}) before printing its URL\n${serverTail()}`));
+        });
+        server.stderr.on('data', (d) => { serverLog += d; });
+        server.stdout.on('data', (d) => {
+            serverLog += d;
+            if (firstLine !== null)
+                return;
+            buffered += d;
+            const nl = buffered.indexOf('\n');
+            if (nl < 0)
+                return;
+            firstLine = buffered.slice(0, nl).trim();
+            clearTimeout(timer);
+            const m = firstLine.match(/https?:\/\/[^\s]+/);
+            if (!m)
+                reject(new Error(`first stdout line has no URL: "${firstLine}"`));
+            else
+                resolvePromise(m[0].endsWith('/') ? m[0] : `${m[0]}/`);
+        });
+    });
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+let base = '';
+const published = []; // ids in publish order
+
+async function publishViaApi(text) {
+    const response = await fetch(`${base}api/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        body: text,
+    });
+    const body = await response.text();
+    if (response.status !== 201)
+        throw new Error(`POST /api/messages answered ${response.status}: ${body}`);
+    const message = JSON.parse(body);
+    if (typeof message.id !== 'number' || message.text !== text || typeof message.publishedAt !== 'number')
+        throw new Error(`POST /api/messages answered an unexpected message: ${body}`);
+    published.push(message.id);
+    return message;
+}
+
+// Everything a user can read about the lanes, from the DOM.
+function readLanes(page) {
+    return page.evaluate(() => {
+        const out = {};
+        for (const lane of document.querySelectorAll('.lane')) {
+            const stats = {};
+            for (const cell of lane.querySelectorAll('.stats [data-stat]'))
+                stats[cell.dataset.stat] = cell.querySelector('dd').textContent;
+            const items = [...lane.querySelectorAll('.messages li[data-id]')].reverse();
+            out[lane.dataset.pattern] = {
+                state: lane.dataset.state,
+                stats,
+                duplicates: lane.dataset.duplicates || '0',
+                lost: lane.dataset.lost || '0',
+                gaps: lane.dataset.gaps || '0',
+                ids: items.map((li) => Number(li.dataset.id)),
+                texts: items.map((li) => li.querySelector('.text').textContent),
+                latencies: items.map((li) => li.querySelector('.lat').textContent),
+                alert: lane.querySelector('[data-role="alert"]').hidden ? '' :
+                       lane.querySelector('[data-role="alert"]').textContent,
+            };
+        }
+        return out;
+    });
+}
+
+function describe(lanes) {
+    return Object.entries(lanes).map(([p, l]) => {
+        const missing = published.filter((id) => !l.ids.includes(id));
+        return `${p}: state=${l.state} stats=${JSON.stringify(l.stats)} last ids=[${l.ids.slice(-6).join(',')}]` +
+               (missing.length ? ` MISSING ${missing.length} of ${published.length} published: [${missing.slice(0, 6).join(',')}]` : '') +
+               (l.alert ? ` alert="${l.alert}"` : '');
+    }).join('\n');
+}
+
+// Waits until predicate(lanes) is true; on timeout throws with what the page showed.
+async function waitForLanes(page, what, predicate, timeoutMs = WAIT_MS) {
+    const deadline = Date.now() + timeoutMs;
+    let lanes = null;
+    for (let round = 0; round < 1000; ++round) {
+        lanes = await readLanes(page);
+        if (predicate(lanes))
+            return lanes;
+        if (Date.now() > deadline)
+            break;
+        await page.waitForTimeout(100); // a poll of the page's DOM, not a timed assertion
+    }
+    throw new Error(`timed out waiting for ${what}; the page shows:\n${describe(lanes)}`);
+}
+
+async function check(name, body) {
+    try {
+        await body();
+        report(true, name);
+    } catch (e) {
+        report(false, name, e.message);
+    }
+}
+
+const sameIds = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+const LATENCY = /^-?\d+(\.\d+)? (ms|s)$/;
+
+// ---- the test ----------------------------------------------------------------------------------
+async function run() {
+    base = await startServer(resolve(args.cli));
+    console.log(`# server: ${base}`);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    const pageErrors = [];
+    const dialogs = [];
+    const requests = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+    page.on('request', (r) => requests.push(r.url()));
+    // The injected payloads bump this counter if they ever run.
+    await page.addInitScript(() => { window.__pwned = 0; });
+
+    await check('the page loads from / and the three lanes connect', async () => {
+        const response = await page.goto(base, { waitUntil: 'load' });
+        if (!response || response.status() !== 200)
+            throw new Error(`GET / answered ${response && response.status()}`);
+        await waitForLanes(page, 'SSE open, long poll waiting, short poll polling',
+            (l) => l.sse && l.sse.state === 'open' && l.long.state === 'waiting' && Number(l.short.stats.requests) >= 1);
+    });
+
+    const batch = ['E2E message 1', 'E2E message 2', 'Grüße aus Köln 👋 — UTF-8', 'E2E message 4', 'E2E message 5'];
+    await check('each lane shows messages published through the API, with counts and latencies', async () => {
+        for (const text of batch)
+            await publishViaApi(text);
+        const lanes = await waitForLanes(page, `all ${batch.length} messages in every lane`,
+            (l) => ['short', 'long', 'sse'].every((p) => l[p].ids.length >= batch.length));
+        for (const p of ['short', 'long', 'sse']) {
+            const l = lanes[p];
+            if (!sameIds(l.ids, published))
+                throw new Error(`${p} lane shows ids [${l.ids}] instead of [${published}]`);
+            if (!sameIds(l.texts, batch))
+                throw new Error(`${p} lane shows texts ${JSON.stringify(l.texts)}`);
+            if (l.stats.messages !== String(batch.length))
+                throw new Error(`${p} lane counts ${l.stats.messages} messages instead of ${batch.length}`);
+            if (!(Number(l.stats.requests) >= 1))
+                throw new Error(`${p} lane counts "${l.stats.requests}" requests`);
+            for (const key of ['p50', 'p95', 'max'])
+                if (!LATENCY.test(l.stats[key]))
+                    throw new Error(`${p} lane shows ${key} "${l.stats[key]}", not a latency`);
+            if (!l.latencies.every((t) => LATENCY.test(t)))
+                throw new Error(`${p} lane shows per-message latencies ${JSON.stringify(l.latencies)}`);
+        }
+        // Polling that found nothing is counted: the short poll began "from now" with an empty answer.
+        if (!(Number(lanes.short.stats.empty) >= 1))
+            throw new Error(`short poll lane counts "${lanes.short.stats.empty}" empty responses`);
+    });
+
+    await check('Enter in the publish box publishes, and every lane receives it', async () => {
+        const text = 'Typed in the page';
+        await page.fill('#publish-text', text);
+        await page.press('#publish-text', 'Enter');
+        const lanes = await waitForLanes(page, 'the typed message in every lane',
+            (l) => ['short', 'long', 'sse'].every((p) => l[p].texts.includes(text)));
+        const id = lanes.sse.ids[lanes.sse.texts.indexOf(text)];
+        published.push(id);
+        for (const p of ['short', 'long', 'sse'])
+            if (!sameIds(lanes[p].ids, published))
+                throw new Error(`${p} lane shows ids [${lanes[p].ids}] instead of [${published}]`);
+        const status = await page.textContent('#publish-status');
+        if (!status.includes(`#${id}`))
+            throw new Error(`publish status says "${status}", not the new id #${id}`);
+        if ((await page.inputValue('#publish-text')) !== '')
+            throw new Error('the publish box was not cleared after publishing');
+    });
+
+    const payloads = [
+        '<img src=x onerror="window.__pwned++">',
+        '<script>window.__pwned++</script>',
+        '<b onmouseover="window.__pwned++">bold?</b> & &amp; &lt;',
+    ];
+    await check('HTML in messages is shown as characters and no script runs', async () => {
+        for (const text of payloads)
+            await publishViaApi(text);
+        // The same payload through the page's own publish path (its status line shows the text).
+        await page.fill('#publish-text', payloads[0]);
+        await page.press('#publish-text', 'Enter');
+        const expected = published.length + 1;
+        const lanes = await waitForLanes(page, `the ${payloads.length + 1} HTML messages in every lane`,
+            (l) => ['short', 'long', 'sse'].every((p) => l[p].ids.length >= expected));
+        published.push(lanes.sse.ids[lanes.sse.ids.length - 1]);
+        const shownAs = [...payloads, payloads[0]];
+        for (const p of ['short', 'long', 'sse']) {
+            const texts = lanes[p].texts.slice(-shownAs.length);
+            for (let i = 0; i < shownAs.length; ++i)
+                if (texts[i] !== shownAs[i])
+                    throw new Error(`${p} lane shows ${JSON.stringify(texts[i])} for the message ${JSON.stringify(shownAs[i])}`);
+        }
+        const state = await page.evaluate(() => ({
+            pwned: window.__pwned,
+            injected: document.querySelectorAll('.messages img, .messages script, .messages b, #publish-status *').length,
+            status: document.querySelector('#publish-status').textContent,
+        }));
+        if (state.pwned !== 0)
+            throw new Error(`an injected script ran (window.__pwned = ${state.pwned})`);
+        if (state.injected !== 0)
+            throw new Error(`${state.injected} element(s) were created from message text`);
+        if (dialogs.length)
+            throw new Error(`dialogs opened: ${dialogs.join(', ')}`);
+        const fetchedX = requests.filter((u) => new URL(u).pathname === '/x');
+        if (fetchedX.length)
+            throw new Error(`the browser fetched ${fetchedX[0]}: an <img> was created from message text`);
+        if (!state.status.includes(payloads[0]))
+            throw new Error(`publish status does not show the text as characters: "${state.status}"`);
+        for (const p of ['short', 'long', 'sse'])
+            if (!sameIds(lanes[p].ids, published))
+                throw new Error(`${p} lane shows ids [${lanes[p].ids}] instead of [${published}]`);
+    });
+
+    await check('after the server closes every stream, SSE resumes with nothing lost and nothing duplicated', async () => {
+        const before = await readLanes(page);
+        const connections = Number(before.sse.stats.requests);
+        const response = await fetch(`${base}api/streams/close`, { method: 'POST' });
+        if (!response.ok)
+            throw new Error(`POST /api/streams/close answered ${response.status}: ${await response.text()}`);
+        await response.arrayBuffer();
+        // Only publish once the page has seen its stream end, so these can arrive only by replay.
+        await waitForLanes(page, 'the SSE lane to notice the closed stream',
+            (l) => l.sse.state === 'reconnecting' || Number(l.sse.stats.requests) > connections, 10000);
+        const resumedBeforePublish = Number((await readLanes(page)).sse.stats.requests) > connections;
+        for (let i = 1; i <= 3; ++i)
+            await publishViaApi(`While the stream was down ${i}`);
+        const lanes = await waitForLanes(page, 'the stream to reopen and catch up',
+            (l) => Number(l.sse.stats.requests) > connections && l.sse.ids.length >= published.length &&
+                   l.long.ids.length >= published.length && l.short.ids.length >= published.length);
+        for (const p of ['short', 'long', 'sse']) {
+            const l = lanes[p];
+            if (!sameIds(l.ids, published))
+                throw new Error(`${p} lane shows ids [${l.ids}] instead of [${published}]`);
+            if (l.duplicates !== '0' || l.lost !== '0' || l.gaps !== '0')
+                throw new Error(`${p} lane reports duplicates=${l.duplicates} lost=${l.lost} gaps=${l.gaps}`);
+            if (l.stats.messages !== String(published.length))
+                throw new Error(`${p} lane counts ${l.stats.messages} messages instead of ${published.length}`);
+        }
+        if (lanes.sse.stats.empty !== '1')
+            throw new Error(`SSE lane counts ${lanes.sse.stats.empty} reconnects instead of 1`);
+        if (resumedBeforePublish)
+            console.log('# note: the stream had already reopened before the messages were published');
+    });
+
+    await check('the connected-clients readout counts this page under each pattern', async () => {
+        const stats = await (await fetch(`${base}api/stats`)).json();
+        if (!(stats.patterns?.sse?.open >= 1))
+            throw new Error(`/api/stats shows ${stats.patterns?.sse?.open} open streams: ${JSON.stringify(stats.patterns)}`);
+        // The page refreshes its readout every 2 s.
+        await page.waitForFunction(
+            () => Number(document.querySelector('#pattern-counts [data-pattern="sse"] .n')?.textContent) >= 1,
+            null, { timeout: WAIT_MS });
+        const peers = await page.locator('#peers-body tr').count();
+        if (peers < 1)
+            throw new Error('the connected-clients table lists no peer');
+    });
+
+    await check('no uncaught error in the page', async () => {
+        if (pageErrors.length)
+            throw new Error(pageErrors.join('\n'));
+    });
+
+    if (args.screenshot) {
+        await check(`screenshot saved to ${args.screenshot}`, async () => {
+            mkdirSync(dirname(resolve(args.screenshot)), { recursive: true });
+            await page.waitForTimeout(300); // let the freshness highlight fade a little for the picture
+            await page.screenshot({ path: args.screenshot, fullPage: true });
+        });
+    }
+}
+
+try {
+    await run();
+} catch (e) {
+    report(false, 'test setup', `${e.message}${serverLog && !e.message.includes('server output') ? `\n${serverTail()}` : ''}`);
+}
+clearTimeout(watchdog);
+await cleanup();
+finish();
