@@ -132,11 +132,12 @@ void LatencyStats::deliver(const TrafficEvent &event, const DeliveredMessage &me
     } else if (id > m_highestId) {
         const quint64 jump = id - m_highestId;
         if (jump > 1) {
-            // Ids advance by one per message, so a run cannot skip more ids than microseconds
-            // passed between the two publishes: a larger jump is a new server run (its ids
-            // start at its start time), which loses nothing we could have seen.
-            const qint64 elapsedUs = message.publishedAtUs - m_highestPublishedUs;
-            const bool newRun = elapsedUs < 0 || jump > quint64(elapsedUs);
+            // A run's first id is its start time in µs and ids then advance by one per message,
+            // so an id of the same run stays below the publish time (µs) of any later message
+            // (unless more messages were published than microseconds passed). An id above the
+            // publish time of the last message seen therefore belongs to a newer server run,
+            // which cost us nothing we could have seen.
+            const bool newRun = id > quint64(std::max<qint64>(m_highestPublishedUs, 0));
             if (newRun) {
                 m_missingIds.clear();
                 m_seen.clear();

@@ -8,7 +8,7 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcLongPoll, "pushlab.client.longpoll")
+Q_LOGGING_CATEGORY(lcClientLongPoll, "pushlab.client.longpoll")
 
 namespace {
 // The server holds a poll for `timeout` seconds; allow that plus slack before calling it dead.
@@ -130,7 +130,7 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
         scheduleRetry(why);
         return;
     }
-    qCDebug(lcLongPoll) << "stopping:" << why;
+    qCDebug(lcClientLongPoll) << "stopping:" << why;
     stopForGood(QStringLiteral("not a PushLab server: %1").arg(why));
 }
 

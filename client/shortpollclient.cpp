@@ -8,7 +8,7 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcShortPoll, "pushlab.client.shortpoll")
+Q_LOGGING_CATEGORY(lcClientShortPoll, "pushlab.client.shortpoll")
 
 namespace {
 // A short poll answers at once; anything slower than this is a stuck server.
@@ -111,6 +111,6 @@ void ShortPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
     // means this is not a PushLab server (or not this URL): polling it again would not help.
     if (status >= 500 || status == 408 || status == 429)
         return;
-    qCDebug(lcShortPoll) << "stopping:" << why;
+    qCDebug(lcClientShortPoll) << "stopping:" << why;
     stopForGood(QStringLiteral("not a PushLab server: %1").arg(why));
 }

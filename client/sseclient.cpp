@@ -7,7 +7,7 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcSse, "pushlab.client.sse")
+Q_LOGGING_CATEGORY(lcClientSse, "pushlab.client.sse")
 
 namespace {
 
@@ -139,8 +139,17 @@ bool SseClient::checkHeaders(QNetworkReply *reply) {
         event.bytes = headerBytes(reply) + reply->bytesAvailable();
         event.detail = refusal;
         emitEvent(event);
-        qCDebug(lcSse) << "refusing the stream:" << refusal;
-        stopForGood(refusal); // aborts and discards the reply
+        qCDebug(lcClientSse) << "refusing the stream:" << refusal;
+        // Aborting inside the reply's own signal emission makes QNAM report its error twice:
+        // hear nothing more from this reply and stop from the event loop.
+        QObject::disconnect(reply, nullptr, this, nullptr);
+        QMetaObject::invokeMethod(
+            this,
+            [this, reply, refusal] {
+                if (m_reply == reply)
+                    stopForGood(refusal); // aborts and discards the reply
+            },
+            Qt::QueuedConnection);
         return false;
     }
     m_streamOpen = true;

@@ -4,8 +4,8 @@
 
 namespace {
 
-constexpr qint64 t0 = 1'760'000'000'000'000;    // µs since the epoch, a plausible "now"
-constexpr quint64 run0 = 1'760'000'000'000'000; // a server run's first id
+constexpr quint64 run0 = 1'760'000'000'000'000;  // a server run's first id: its start time in µs
+constexpr qint64 t0 = qint64(run0) + 60'000'000; // a minute into that run
 
 TrafficEvent makeEvent(TrafficEvent::Kind kind, qint64 timeUs) {
     TrafficEvent e;
