@@ -1,0 +1,122 @@
+#include "benchresult.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QLocale>
+
+namespace PushLab::Bench {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+double ms(std::int64_t us) {
+    return static_cast<double>(us) / 1000.0;
+}
+
+QJsonObject summaryJson(const LatencySummary &s) {
+    return QJsonObject{{u"count"_s, static_cast<qint64>(s.count)},
+                       {u"p50"_s, ms(s.p50)},
+                       {u"p99"_s, ms(s.p99)},
+                       {u"max"_s, ms(s.max)},
+                       {u"mean"_s, s.mean / 1000.0}};
+}
+
+QString summaryText(const LatencySummary &s) {
+    if (s.count == 0)
+        return u"–"_s;
+    return u"p50 %1 ms · p99 %2 ms · max %3 ms"_s.arg(QString::number(ms(s.p50), 'f', 1),
+                                                      QString::number(ms(s.p99), 'f', 1),
+                                                      QString::number(ms(s.max), 'f', 1));
+}
+
+} // namespace
+
+QJsonObject BenchResult::toJson() const {
+    QJsonObject o;
+    o[u"pattern"_s] = pattern;
+    o[u"subscribeUrl"_s] = subscribeUrl;
+    o[u"publishUrl"_s] = publishUrl;
+    o[u"clients"_s] =
+        QJsonObject{{u"requested"_s, clientsRequested},      {u"connected"_s, connected},
+                    {u"connectFailures"_s, connectFailures}, {u"dropped"_s, dropped},
+                    {u"reconnects"_s, reconnects},           {u"allConnected"_s, allConnected},
+                    {u"connectSeconds"_s, connectSeconds}};
+    o[u"messages"_s] = QJsonObject{{u"requested"_s, messagesRequested},
+                                   {u"published"_s, published},
+                                   {u"publishErrors"_s, publishErrors},
+                                   {u"reachedEveryone"_s, reachedEveryone}};
+    o[u"deliveries"_s] = QJsonObject{{u"expected"_s, static_cast<qint64>(expected)},
+                                     {u"received"_s, static_cast<qint64>(received)},
+                                     {u"lost"_s, static_cast<qint64>(lost)},
+                                     {u"duplicates"_s, static_cast<qint64>(duplicates)},
+                                     {u"unknown"_s, static_cast<qint64>(unknown)}};
+    o[u"latencyMs"_s] = summaryJson(latency);
+    o[u"reachedEveryoneMs"_s] = summaryJson(reachedAll);
+    o[u"requests"_s] = QJsonObject{{u"total"_s, static_cast<qint64>(requests)},
+                                   {u"publishPhase"_s, static_cast<qint64>(phaseRequests)},
+                                   {u"phaseSeconds"_s, phaseSeconds},
+                                   {u"perSecond"_s, requestsPerSecond},
+                                   {u"httpErrors"_s, static_cast<qint64>(httpErrors)}};
+    if (serverSampled) {
+        QJsonArray pids;
+        for (const int pid : serverPids)
+            pids.append(pid);
+        o[u"server"_s] = QJsonObject{{u"pids"_s, pids},
+                                     {u"cpuConnectSeconds"_s, cpuConnectSeconds},
+                                     {u"cpuPublishSeconds"_s, cpuPublishSeconds},
+                                     {u"rssBeforeKiB"_s, static_cast<qint64>(rssBeforeKiB)},
+                                     {u"rssConnectedKiB"_s, static_cast<qint64>(rssConnectedKiB)},
+                                     {u"rssPerConnectionKiB"_s, rssPerConnectionKiB}};
+    }
+    o[u"elapsedSeconds"_s] = elapsedSeconds;
+    o[u"timedOut"_s] = timedOut;
+    if (!note.isEmpty())
+        o[u"note"_s] = note;
+    return o;
+}
+
+QString BenchResult::toText() const {
+    const QLocale c = QLocale::c();
+    auto n = [&](qint64 v) {
+        return c.toString(v);
+    };
+    QString t;
+    t += u"%1 bench: %2 clients on %3\n"_s.arg(pattern, n(clientsRequested), subscribeUrl);
+    t += u"  connected        %1 / %2 in %3 s%4\n"_s.arg(
+        n(connected), n(clientsRequested), QString::number(connectSeconds, 'f', 2),
+        connectFailures > 0 ? u" (%1 failed)"_s.arg(n(connectFailures)) : QString());
+    if (dropped > 0 || reconnects > 0)
+        t += u"  dropped          %1 streams closed by the server, %2 poll reconnects\n"_s.arg(
+            n(dropped), n(reconnects));
+    t += u"  published        %1 / %2 to %3%4\n"_s.arg(
+        n(published), n(messagesRequested), publishUrl,
+        publishErrors > 0 ? u" (%1 errors)"_s.arg(n(publishErrors)) : QString());
+    const double lossPercent =
+        expected > 0 ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0;
+    t += u"  deliveries       %1 / %2 received, %3 lost (%4 %)%5\n"_s.arg(
+        n(received), n(expected), n(lost), QString::number(lossPercent, 'f', 2),
+        duplicates > 0 ? u", %1 duplicates"_s.arg(n(duplicates)) : QString());
+    t += u"  latency          %1\n"_s.arg(summaryText(latency));
+    t += u"  reached everyone %1 / %2 messages: %3\n"_s.arg(n(reachedEveryone), n(published),
+                                                            summaryText(reachedAll));
+    t += u"  requests         %1 (%2 /s over %3 s of publishing)%4\n"_s.arg(
+        n(requests), c.toString(requestsPerSecond, 'f', 0), QString::number(phaseSeconds, 'f', 1),
+        httpErrors > 0 ? u", %1 unexpected answers"_s.arg(n(httpErrors)) : QString());
+    if (serverSampled) {
+        t += u"  server           CPU %1 s connecting, %2 s publishing; RSS %3 → %4 MiB "
+             "(%5 KiB per connection)\n"_s.arg(
+                 QString::number(cpuConnectSeconds, 'f', 2),
+                 QString::number(cpuPublishSeconds, 'f', 2),
+                 QString::number(static_cast<double>(rssBeforeKiB) / 1024.0, 'f', 1),
+                 QString::number(static_cast<double>(rssConnectedKiB) / 1024.0, 'f', 1),
+                 QString::number(rssPerConnectionKiB, 'f', 1));
+    }
+    t += u"  elapsed          %1 s%2\n"_s.arg(QString::number(elapsedSeconds, 'f', 1),
+                                              timedOut ? u" (stopped by --duration-limit)"_s
+                                                       : QString());
+    if (!note.isEmpty())
+        t += u"  note             %1\n"_s.arg(note);
+    return t;
+}
+
+} // namespace PushLab::Bench

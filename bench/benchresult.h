@@ -1,0 +1,61 @@
+#pragma once
+
+#include "latencysummary.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace PushLab::Bench {
+
+// What one bench run measured; printed for people (toText) or machines (toJson).
+struct BenchResult final {
+    QString pattern; // "sse" / "long" / "short"
+    QString subscribeUrl;
+    QString publishUrl;
+
+    int clientsRequested = 0;
+    int connected = 0;         // clients subscribed when publishing began
+    int connectFailures = 0;   // refused, reset, timed out or answered with an error
+    int dropped = 0;           // subscribed, then closed by the server mid-run
+    int reconnects = 0;        // polls re-opened after the server closed a keep-alive connection
+    double connectSeconds = 0; // first attempt → last client subscribed
+    bool allConnected = false;
+
+    int messagesRequested = 0;
+    int published = 0;
+    int publishErrors = 0;
+    std::int64_t expected = 0;
+    std::int64_t received = 0;
+    std::int64_t lost = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t unknown = 0;
+    int reachedEveryone = 0;
+    LatencySummary latency;    // per delivery, µs
+    LatencySummary reachedAll; // per message that reached every client, µs
+
+    std::int64_t requests = 0;      // subscribe/poll requests sent during the whole run
+    std::int64_t phaseRequests = 0; // ... during the publish phase
+    double phaseSeconds = 0;
+    double requestsPerSecond = 0; // completed answers per second in the publish phase
+    std::int64_t httpErrors = 0;  // answers with a status the pattern does not expect
+
+    bool serverSampled = false;
+    std::vector<int> serverPids;
+    double cpuConnectSeconds = 0; // server CPU time while clients connected (and settled)
+    double cpuPublishSeconds = 0; // server CPU time during the publish phase
+    std::int64_t rssBeforeKiB = 0;
+    std::int64_t rssConnectedKiB = 0;
+    double rssPerConnectionKiB = 0;
+
+    double elapsedSeconds = 0;
+    bool timedOut = false; // --duration-limit cut the run short
+    QString note;          // why a run stopped early, if it did
+
+    QJsonObject toJson() const;
+    QString toText() const;
+};
+
+} // namespace PushLab::Bench

@@ -1,0 +1,3 @@
+module pushlab/bench/peers/goserver
+
+go 1.19

@@ -1,0 +1,117 @@
+#include <loadgenerator.h>
+#include <serverhost.h>
+
+#include <QtNetwork/QTcpServer>
+#include <QtTest/QTest>
+
+using namespace PushLab;
+using namespace PushLab::Bench;
+
+// Small end-to-end runs of the load generator against a real PushLab server on a loopback
+// port: what `pushlab-cli bench` reports must match what happened.
+class TestLoadGenerator : public QObject {
+    Q_OBJECT
+
+private:
+    static BenchOptions optionsFor(const QUrl &server, Pattern pattern) {
+        const QString patternArgument = patternKey(pattern);
+        const auto parsed = BenchOptions::parse(
+            {QStringLiteral("pushlab-cli"), QStringLiteral("--pattern"), patternArgument,
+             QStringLiteral("--server"), server.toString(), QStringLiteral("--clients"),
+             QStringLiteral("25"), QStringLiteral("--messages"), QStringLiteral("4"),
+             QStringLiteral("--rate"), QStringLiteral("20"), QStringLiteral("--settle"),
+             QStringLiteral("0.2"), QStringLiteral("--drain"), QStringLiteral("10"),
+             QStringLiteral("--duration-limit"), QStringLiteral("60")});
+        return *parsed.options;
+    }
+
+private Q_SLOTS:
+    void everyDeliveryIsCounted_data() {
+        QTest::addColumn<Pattern>("pattern");
+        QTest::newRow("sse") << Pattern::ServerSentEvents;
+        QTest::newRow("long poll") << Pattern::LongPoll;
+        QTest::newRow("short poll") << Pattern::ShortPoll;
+    }
+
+    void everyDeliveryIsCounted() {
+        QFETCH(Pattern, pattern);
+        ServerConfig config;
+        config.port = 0;
+        ServerHost host(config);
+        QString error;
+        QVERIFY2(host.start(&error), qPrintable(error));
+
+        BenchOptions options = optionsFor(host.url(), pattern);
+        options.serverPids = {int(QCoreApplication::applicationPid())};
+        LoadGenerator generator(options);
+        int progressCalls = 0;
+        generator.setProgressHandler([&](const LoadGenerator::Progress &) { ++progressCalls; });
+        const std::string prepareError = generator.prepare();
+        QVERIFY2(prepareError.empty(), prepareError.c_str());
+        const BenchResult r = generator.run();
+
+        QCOMPARE(r.pattern, patternKey(pattern));
+        QCOMPARE(r.connected, 25);
+        QVERIFY(r.allConnected);
+        QCOMPARE(r.connectFailures, 0);
+        QCOMPARE(r.published, 4);
+        QCOMPARE(r.publishErrors, 0);
+        QCOMPARE(r.expected, 100);
+        QCOMPARE(r.received, 100);
+        QCOMPARE(r.lost, 0);
+        QCOMPARE(r.duplicates, 0);
+        QCOMPARE(r.reachedEveryone, 4);
+        QCOMPARE(r.latency.count, std::size_t(100));
+        QVERIFY(r.latency.p50 > 0);
+        QVERIFY(r.latency.p50 <= r.latency.p99 && r.latency.p99 <= r.latency.max);
+        QVERIFY(r.requests >= 25);
+        QVERIFY(r.serverSampled);
+        QVERIFY(r.rssConnectedKiB > 0);
+        QVERIFY(!r.timedOut);
+        QVERIFY(progressCalls >= 1);
+        const QJsonObject json = r.toJson();
+        QCOMPARE(json[QStringLiteral("deliveries")][QStringLiteral("lost")].toInt(), 0);
+        QVERIFY(r.toText().contains(QStringLiteral("100 / 100 received, 0 lost")));
+        host.stop();
+    }
+
+    void refusedClientsAreReportedNotHidden() {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close(); // nobody listens there now
+
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        const auto parsed = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--server"), url.toString(),
+             QStringLiteral("--clients=10"), QStringLiteral("--messages=2"),
+             QStringLiteral("--rate=50"), QStringLiteral("--settle=0"),
+             QStringLiteral("--drain=0.2"), QStringLiteral("--duration-limit=20")});
+        QVERIFY(parsed.options);
+        LoadGenerator generator(*parsed.options);
+        QVERIFY(generator.prepare().empty());
+        const BenchResult r = generator.run();
+        QCOMPARE(r.connected, 0);
+        QCOMPARE(r.connectFailures, 10);
+        QVERIFY(!r.allConnected);
+        QCOMPARE(r.published, 0);
+        QCOMPARE(r.publishErrors, 2);
+        QVERIFY(r.toText().contains(QStringLiteral("10 failed")));
+    }
+
+    void pollsNeedTheCursorRoute() {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        const auto parsed = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--pattern=long"), QStringLiteral("--server"),
+             QStringLiteral("http://127.0.0.1:%1").arg(port)});
+        LoadGenerator generator(*parsed.options);
+        const std::string error = generator.prepare();
+        QVERIFY(error.find("cursor") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLoadGenerator)
+#include "tst_loadgenerator.moc"
