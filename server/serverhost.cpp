@@ -1,5 +1,6 @@
 #include "serverhost.h"
 
+#include "epolleventdispatcher.h"
 #include "pushserver.h"
 
 #include <QtCore/QLoggingCategory>
@@ -17,6 +18,10 @@ ServerHost::~ServerHost() {
 bool ServerHost::start(QString *errorMessage) {
     if (m_server)
         return true;
+    // The server's thread waits on epoll (see EpollEventDispatcher); PUSHLAB_EVENT_DISPATCHER=qt
+    // keeps Qt's default, for comparison. The thread owns and deletes it when it finishes.
+    if (qgetenv("PUSHLAB_EVENT_DISPATCHER") != "qt")
+        m_thread.setEventDispatcher(new EpollEventDispatcher);
     m_thread.start();
     bool ok = false;
     QString error;
