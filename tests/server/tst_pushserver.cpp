@@ -448,7 +448,13 @@ void TestPushServer::secondRequestNeverLandsInStream() {
     http.takeBuffer();
     http.get("/api/stats");
     http.post("/api/messages", "sneaky");
+    // A full round trip on another connection: by its end the server has read those bytes.
+    RawHttp other(server->port());
+    other.get("/api/messages");
+    QCOMPARE(other.read().status, 200);
     const Message &m = server->publish(QStringLiteral("real"));
+    other.get("/api/messages");
+    QCOMPARE(other.read().status, 200);
     const QByteArray got = http.readUntil(m.sseEvent);
     QCOMPARE(got, m.sseEvent);
     QCOMPARE(server->log().publishedCount(), 1);
