@@ -113,16 +113,19 @@
         spans: { short: [], long: [], sse: [] },
         dots: { short: [], long: [], sse: [] },
         empties: { short: [], long: [], sse: [] },
+        errors: { short: [], long: [], sse: [] }, // failed requests, dropped streams
         published: new Map(), // id -> local ms
         begin(pattern) {
             const span = { start: performance.now(), end: null };
             this.spans[pattern].push(span);
             return span;
         },
-        end(pattern, span, empty) {
+        end(pattern, span, outcome) {
             span.end = performance.now();
-            if (empty)
+            if (outcome === 'empty')
                 this.empties[pattern].push(span.end);
+            else if (outcome === 'error')
+                this.errors[pattern].push(span.end);
         },
         prune() {
             const horizon = performance.now() - TIMELINE_KEEP_MS;
@@ -133,7 +136,7 @@
                     ++i;
                 if (i)
                     spans.splice(0, i);
-                for (const list of [this.dots[p], this.empties[p]]) {
+                for (const list of [this.dots[p], this.empties[p], this.errors[p]]) {
                     let j = 0;
                     while (j < list.length && list[j] < horizon)
                         ++j;
@@ -386,9 +389,9 @@
                     ++failures;
                     this.setError(`Request failed (${e.message}); retrying.`);
                 }
-                timeline.end('short', span, count === 0);
+                timeline.end('short', span, failures ? 'error' : count === 0 ? 'empty' : 'messages');
                 scheduleRender();
-                this.setState('idle');
+                this.setState(failures ? 'error' : 'idle');
                 // A changed interval takes effect at once: the select aborts this wait.
                 this.wake = new AbortController();
                 const both = AbortSignal.any ? AbortSignal.any([signal, this.wake.signal]) : signal;
@@ -455,7 +458,7 @@
                     ++failures;
                     this.setError(`Request failed (${e.message}); retrying.`);
                 }
-                timeline.end('long', span, count === 0);
+                timeline.end('long', span, failures ? 'error' : count === 0 ? 'empty' : 'messages');
                 scheduleRender();
                 if (failures) {
                     this.setState('error');
@@ -491,9 +494,9 @@
             }
             this.endSpan();
         }
-        endSpan() {
+        endSpan(outcome) {
             if (this.span) {
-                timeline.end('sse', this.span, false);
+                timeline.end('sse', this.span, outcome);
                 this.span = null;
             }
         }
@@ -540,7 +543,10 @@
             source.addEventListener('error', () => {
                 if (source !== this.source)
                     return;
-                this.endSpan();
+                if (this.span)
+                    this.endSpan('error'); // an open stream was dropped
+                else
+                    timeline.errors.sse.push(performance.now()); // a reconnect attempt failed
                 if (source.readyState === EventSource.CLOSED) {
                     // The browser gave up (e.g. a non-200 answer): reopen ourselves after a pause.
                     this.source = null;
@@ -579,6 +585,7 @@
     const windowSelect = $('#timeline-window');
     const css = getComputedStyle(document.documentElement);
     const COLORS = Object.fromEntries(PATTERNS.map((p) => [p, css.getPropertyValue(`--${p}`).trim()]));
+    const DANGER = css.getPropertyValue('--danger').trim();
 
     function drawTimeline() {
         const dpr = window.devicePixelRatio || 1;
@@ -667,6 +674,20 @@
                     continue;
                 g.beginPath();
                 g.arc(x(t), cy, 3.2, 0, Math.PI * 2);
+                g.stroke();
+            }
+            // Failed requests and dropped streams: small crosses.
+            g.strokeStyle = DANGER;
+            g.lineWidth = 1.6;
+            for (const t of timeline.errors[p]) {
+                if (t < t0)
+                    continue;
+                const ex = x(t);
+                g.beginPath();
+                g.moveTo(ex - 3.5, cy - 3.5);
+                g.lineTo(ex + 3.5, cy + 3.5);
+                g.moveTo(ex + 3.5, cy - 3.5);
+                g.lineTo(ex - 3.5, cy + 3.5);
                 g.stroke();
             }
             // Deliveries: filled dots.

@@ -397,11 +397,45 @@ async function run() {
     }
 }
 
+// The server must survive the browser's traffic and stop cleanly: in the sanitizer build this is
+// where AddressSanitizer / UndefinedBehaviorSanitizer reports from the server show up.
+async function stopServerAndCheck() {
+    if (!server)
+        return;
+    const exited = server.exitCode !== null || server.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((r) => server.once('exit', r));
+    const alreadyDead = server.exitCode !== null || server.signalCode !== null;
+    if (!alreadyDead)
+        server.kill('SIGTERM');
+    const timedOut = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(() => r(true), 10000))]);
+    await check('the server ran through the test and stopped cleanly on SIGTERM', async () => {
+        if (alreadyDead)
+            throw new Error(`the server died during the test (code ${server.exitCode}, signal ${server.signalCode})\n${serverTail()}`);
+        if (timedOut)
+            throw new Error('the server did not exit within 10 s of SIGTERM');
+        const sanitizer = serverLog.match(/(ERROR: \w+Sanitizer[^\n]*|runtime error:[^\n]*)/);
+        if (sanitizer)
+            throw new Error(`sanitizer report from the server: ${sanitizer[1]}\n${serverTail()}`);
+        if (server.exitCode !== 0)
+            throw new Error(`the server exited with code ${server.exitCode}, signal ${server.signalCode}\n${serverTail()}`);
+    });
+}
+
+let setupFailed = false;
 try {
     await run();
 } catch (e) {
+    setupFailed = true;
     report(false, 'test setup', `${e.message}${serverLog && !e.message.includes('server output') ? `\n${serverTail()}` : ''}`);
 }
+if (browser) {
+    const b = browser;
+    browser = null;
+    await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+}
+if (!setupFailed)
+    await stopServerAndCheck();
 clearTimeout(watchdog);
 await cleanup();
 finish();
