@@ -1,11 +1,13 @@
 // pushlab: the window with its embedded server. With no display it runs the server alone
 // and prints the URL to open in a browser, instead of failing.
+#include "mainwindow.h"
 #include "serverhost.h"
 #include "serveroptions.h"
 #include "signalwatcher.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
+#include <QtWidgets/QApplication>
 
 #include <cstdio>
 #include <memory>
@@ -37,11 +39,49 @@ int runHeadless(const ServerConfig &config) {
     return 0;
 }
 
+int runWindow(const ServerConfig &config, const QString &watchUrl) {
+    MainWindow window;
+    std::unique_ptr<ServerHost> host;
+    if (!watchUrl.isEmpty()) {
+        window.setServer(QUrl::fromUserInput(watchUrl), MainWindow::ServerMode::Remote);
+    } else {
+        // Starts (or restarts, after the user picked another port) the embedded server.
+        const auto startServer = [&window, &host, config](quint16 port) {
+            ServerConfig c = config;
+            c.port = port;
+            host.reset(); // a failed host holds nothing, but never keep two
+            host = std::make_unique<ServerHost>(c);
+            QString error;
+            if (host->start(&error)) {
+                ServerOptions::printListening(host->url(), c);
+                window.setServer(host->url(), MainWindow::ServerMode::Embedded);
+            } else {
+                std::fprintf(stderr, "pushlab: %s\n",
+                             qPrintable(ServerOptions::startFailure(c, error)));
+                window.showServerProblem(ServerOptions::startFailure(c, error), port);
+                host.reset();
+            }
+        };
+        QObject::connect(&window, &MainWindow::startServerRequested, &window, startServer);
+        startServer(config.port);
+    }
+    window.show();
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &window,
+                     [&window](int) { window.close(); });
+    const int rc = QApplication::exec();
+    if (host)
+        host->stop();
+    return rc;
+}
+
 } // namespace
 
 int main(int argc, char *argv[]) {
     const bool headless = !displayAvailable();
-    std::unique_ptr<QCoreApplication> app = std::make_unique<QCoreApplication>(argc, argv);
+    std::unique_ptr<QCoreApplication> app = headless
+                                                ? std::make_unique<QCoreApplication>(argc, argv)
+                                                : std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("PushLab"));
     QCoreApplication::setOrganizationName(QStringLiteral("PushLab"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PUSHLAB_VERSION));
@@ -52,6 +92,11 @@ int main(int argc, char *argv[]) {
     parser.addHelpOption();
     parser.addVersionOption();
     ServerOptions options(&parser);
+    const QCommandLineOption serverOption(
+        QStringLiteral("server"),
+        QStringLiteral("Watch another PushLab server at URL instead of starting one."),
+        QStringLiteral("URL"));
+    parser.addOption(serverOption);
     parser.process(*app);
     QString error;
     const auto config = options.config(&error);
@@ -59,8 +104,14 @@ int main(int argc, char *argv[]) {
         std::fprintf(stderr, "pushlab: %s\n", qPrintable(error));
         return 2;
     }
-    if (headless)
+    const QString watchUrl = parser.value(serverOption);
+    if (headless) {
+        if (!watchUrl.isEmpty()) {
+            std::fputs("pushlab: --server needs a display (use pushlab-cli watch instead)\n",
+                       stderr);
+            return 2;
+        }
         return runHeadless(*config);
-    // The window lands with the ui/ layer; until then the server runs alone here too.
-    return runHeadless(*config);
+    }
+    return runWindow(*config, watchUrl);
 }

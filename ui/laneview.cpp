@@ -1,0 +1,331 @@
+#include "laneview.h"
+
+#include "patterntheme.h"
+#include "timelinemodel.h"
+#include "timelineviewport.h"
+#include "units.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtGui/QMouseEvent>
+#include <QtGui/QPainter>
+#include <QtGui/QPainterPath>
+#include <QtWidgets/QToolTip>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+using PushLab::Pattern;
+using Outcome = TimelineSpan::Outcome;
+
+namespace {
+
+QColor spanColor(Pattern p, Outcome o) {
+    switch (o) {
+    case Outcome::Delivered:
+        return PatternTheme::color(p);
+    case Outcome::Open: {
+        QColor c = PatternTheme::color(p);
+        c.setAlpha(150);
+        return c;
+    }
+    case Outcome::Empty:
+    case Outcome::Timeout:
+    case Outcome::Closed:
+        return PatternTheme::mutedColor(p);
+    case Outcome::Error:
+        return PatternTheme::errorColor();
+    }
+    return PatternTheme::mutedColor(p);
+}
+
+QString outcomeName(Outcome o) {
+    switch (o) {
+    case Outcome::Open:
+        return LaneView::tr("waiting for the answer");
+    case Outcome::Delivered:
+        return LaneView::tr("delivered");
+    case Outcome::Empty:
+        return LaneView::tr("empty answer");
+    case Outcome::Timeout:
+        return LaneView::tr("timed out (204), re-issued");
+    case Outcome::Error:
+        return LaneView::tr("failed");
+    case Outcome::Closed:
+        return LaneView::tr("closed");
+    }
+    return {};
+}
+
+} // namespace
+
+LaneView::LaneView(Pattern pattern, const TimelineModel *model, TimelineViewport *viewport,
+                   QWidget *parent)
+    : QWidget(parent)
+    , m_pattern(pattern)
+    , m_model(model)
+    , m_viewport(viewport) {
+    setMouseTracking(true);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setAccessibleName(PushLab::patternName(pattern) + tr(" lane"));
+}
+
+void LaneView::setRunning(bool running) {
+    if (m_running == running)
+        return;
+    m_running = running;
+    update();
+}
+
+void LaneView::paintEvent(QPaintEvent *) {
+    QElapsedTimer timer;
+    timer.start();
+    QPainter painter(this);
+    const TimelineGeometry &g = m_viewport->geometry();
+    const qint64 now = m_viewport->nowUs();
+    const double w = width(), h = height();
+    const double liveX = g.xForTime(now);
+
+    painter.fillRect(rect(), PatternTheme::timelineBackground());
+    painter.fillRect(QRectF(0, 0, w, h), PatternTheme::tint(m_pattern));
+    // The future (right of "now") is left blank but shaded, so "now" reads as an edge.
+    if (liveX < w)
+        painter.fillRect(QRectF(liveX, 0, w - liveX, h), QColor(255, 255, 255, 150));
+
+    // Grid at the ruler's ticks.
+    painter.setPen(QPen(PatternTheme::gridLine(), 1));
+    for (qint64 t : g.ticks(90))
+        painter.drawLine(QPointF(g.xForTime(t), 0), QPointF(g.xForTime(t), h));
+
+    const qint64 from = g.timeForX(-2), to = g.timeForX(w + 2);
+    const double markY = std::round(h * 0.34);
+    const double barTop = std::round(h * 0.60);
+    const double barHeight = std::max(6.0, std::round(h * 0.18));
+    const bool isStream = m_pattern == Pattern::ServerSentEvents;
+
+    // Publish guides: one vertical line per message, across every lane.
+    {
+        const auto [first, last] = m_model->guideRange(from, to);
+        const bool dense = double(last - first) > w / 6;
+        QColor c = PatternTheme::publishGuide();
+        c.setAlpha(dense ? 40 : 120);
+        QPen pen(c, 1, dense ? Qt::SolidLine : Qt::DashLine);
+        painter.setPen(pen);
+        std::vector<QLineF> lines;
+        lines.reserve(last - first);
+        for (size_t i = first; i < last; ++i) {
+            const double x = std::round(g.xForTime(m_model->guides()[i].publishedAtUs)) + 0.5;
+            lines.emplace_back(x, 0, x, h);
+        }
+        painter.drawLines(lines.data(), int(lines.size()));
+    }
+
+    const TimelineLane &lane = m_model->lane(m_pattern);
+
+    // Request bars.
+    {
+        const auto [first, last] = m_model->spanRange(m_pattern, from, to, now);
+        for (size_t i = first; i < last; ++i) {
+            const TimelineSpan &s = lane.spans[i];
+            const double x1 = std::max(-2.0, g.xForTime(s.startUs));
+            const double x2 = std::min(w + 2, g.xForTime(s.isOpen() ? now : s.endUs));
+            if (x2 < -1 || x1 > w + 1)
+                continue;
+            painter.fillRect(QRectF(x1, barTop, std::max(2.0, x2 - x1), barHeight),
+                             spanColor(m_pattern, s.outcome));
+            // Back-to-back requests (long polls re-issued at once) would merge into one bar:
+            // a hairline marks where each one starts.
+            if (x2 - x1 > 4)
+                painter.fillRect(QRectF(x1, barTop, 1, barHeight), QColor(255, 255, 255, 200));
+        }
+    }
+
+    // Arrivals: the mark sits right of its publish guide by the latency; a thin line joins them.
+    {
+        const auto [first, last] = m_model->arrivalRange(m_pattern, from, to);
+        const QColor color = PatternTheme::color(m_pattern);
+        const bool dense = double(last - first) > w / 8;
+        if (dense) {
+            // Too many to draw one by one legibly: ticks, no whiskers, no labels.
+            for (size_t i = first; i < last; ++i) {
+                const double x = g.xForTime(lane.arrivals[i].timeUs);
+                painter.fillRect(QRectF(x - 1, markY - 6, 2, 12), color);
+            }
+        } else {
+            painter.setRenderHint(QPainter::Antialiasing);
+            QColor whisker = color;
+            whisker.setAlpha(140);
+            QFont small = font();
+            small.setPointSizeF(std::max(6.5, small.pointSizeF() * 0.82));
+            painter.setFont(small);
+            const QFontMetricsF fm(small);
+            double labelFreeFrom = -1e9;
+            for (size_t i = first; i < last; ++i) {
+                const TimelineArrival &a = lane.arrivals[i];
+                const double x = g.xForTime(a.timeUs);
+                const double gx = g.xForTime(a.timeUs - a.latencyUs);
+                if (x - gx > 1) {
+                    painter.setPen(QPen(whisker, 1.5));
+                    painter.drawLine(QPointF(gx, markY), QPointF(x, markY));
+                }
+                if (isStream) {
+                    // SSE: a tick on the one long bar per event.
+                    painter.setPen(QPen(Qt::white, 1.5));
+                    painter.drawLine(QPointF(x, barTop + 1), QPointF(x, barTop + barHeight - 1));
+                }
+                painter.setPen(QPen(Qt::white, 1.5));
+                painter.setBrush(color);
+                painter.drawEllipse(QPointF(x, markY), 5, 5);
+                const QString label = Units::duration(a.latencyUs);
+                const double labelX = x + 8;
+                if (labelX > labelFreeFrom) {
+                    const double lw = fm.horizontalAdvance(label);
+                    painter.setPen(color.darker(130));
+                    painter.drawText(QPointF(labelX, markY - 8), label);
+                    labelFreeFrom = labelX + lw + 6;
+                }
+            }
+            painter.setRenderHint(QPainter::Antialiasing, false);
+            painter.setFont(font());
+        }
+    }
+
+    // Reconnects, errors, gaps.
+    {
+        const auto [first, last] = m_model->markerRange(m_pattern, from, to);
+        QFont bold = font();
+        bold.setBold(true);
+        painter.setFont(bold);
+        for (size_t i = first; i < last; ++i) {
+            const TimelineMarker &m = lane.markers[i];
+            const double x = g.xForTime(m.timeUs);
+            QColor c;
+            QString glyph;
+            switch (m.kind) {
+            case TimelineMarker::Kind::Reconnect:
+                c = PatternTheme::reconnectColor();
+                glyph = QStringLiteral("↻");
+                break;
+            case TimelineMarker::Kind::Error:
+                c = PatternTheme::errorColor();
+                glyph = QStringLiteral("✕");
+                break;
+            case TimelineMarker::Kind::Gap:
+                c = PatternTheme::errorColor();
+                glyph = QStringLiteral("gap");
+                break;
+            case TimelineMarker::Kind::Stopped:
+                c = PatternTheme::axisText();
+                glyph = QStringLiteral("■");
+                break;
+            }
+            painter.setPen(QPen(c, 1.5));
+            painter.drawLine(QPointF(x, barTop - 4), QPointF(x, barTop + barHeight + 4));
+            painter.drawText(QPointF(x + 3, barTop + barHeight + 14), glyph);
+        }
+        painter.setFont(font());
+    }
+
+    // "Now" and the lane's bottom edge.
+    if (liveX >= 0 && liveX <= w) {
+        painter.setPen(QPen(PatternTheme::axisText(), 1));
+        painter.drawLine(QPointF(liveX, 0), QPointF(liveX, h));
+    }
+    painter.setPen(QPen(PatternTheme::laneSeparator(), 1));
+    painter.drawLine(QPointF(0, h - 0.5), QPointF(w, h - 0.5));
+
+    if (!m_running) {
+        painter.setPen(PatternTheme::axisText());
+        painter.drawText(QRectF(0, 0, std::max(0.0, liveX - 8), barTop - 2),
+                         Qt::AlignRight | Qt::AlignVCenter, tr("stopped"));
+    }
+    m_lastPaintNs = timer.nsecsElapsed();
+}
+
+void LaneView::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    m_viewport->setWidth(std::max(50, width() - RightMargin));
+}
+
+void LaneView::wheelEvent(QWheelEvent *event) {
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0) {
+        event->ignore();
+        return;
+    }
+    m_viewport->zoom(std::pow(1.25, steps), event->position().x());
+    event->accept();
+}
+
+void LaneView::mousePressEvent(QMouseEvent *event) {
+    if (event->button() == Qt::LeftButton && m_viewport->isPaused()) {
+        m_dragging = true;
+        m_lastDragX = event->position().x();
+        setCursor(Qt::ClosedHandCursor);
+    }
+    QWidget::mousePressEvent(event);
+}
+
+void LaneView::mouseMoveEvent(QMouseEvent *event) {
+    if (m_dragging) {
+        const double x = event->position().x();
+        m_viewport->pan(x - m_lastDragX);
+        m_lastDragX = x;
+    }
+    QWidget::mouseMoveEvent(event);
+}
+
+void LaneView::mouseReleaseEvent(QMouseEvent *event) {
+    if (m_dragging && event->button() == Qt::LeftButton) {
+        m_dragging = false;
+        unsetCursor();
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
+bool LaneView::event(QEvent *event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = toolTipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+QString LaneView::toolTipAt(QPointF pos) const {
+    const TimelineHit hit =
+        m_model->hitTest(m_pattern, m_viewport->geometry(), pos.x(), 5, m_viewport->nowUs());
+    const QString name = PushLab::patternName(m_pattern);
+    switch (hit.kind) {
+    case TimelineHit::Kind::None:
+    case TimelineHit::Kind::Guide:
+        return {};
+    case TimelineHit::Kind::Arrival:
+        return tr("<b>%1</b> delivered message <b>#%2</b><br>“%3”<br>latency <b>%4</b><br>"
+                  "status %5, %6 in that response/event")
+            .arg(name)
+            .arg(hit.arrival.id)
+            .arg(hit.guide.text.left(200).toHtmlEscaped(), Units::duration(hit.arrival.latencyUs))
+            .arg(hit.arrival.status ? QString::number(hit.arrival.status) : tr("stream"),
+                 Units::bytes(double(hit.arrival.bytes)));
+    case TimelineHit::Kind::Marker:
+        return tr("<b>%1</b>: %2").arg(name, hit.marker.detail.toHtmlEscaped());
+    case TimelineHit::Kind::Span: {
+        const TimelineSpan &s = hit.span;
+        const qint64 end = s.isOpen() ? m_viewport->nowUs() : s.endUs;
+        return tr("<b>%1</b> request %2: %3<br>%4%5<br>status %6, %7 received, %8 message(s)")
+            .arg(name)
+            .arg(s.requestId)
+            .arg(outcomeName(s.outcome))
+            .arg(s.isOpen() ? tr("open for ") : tr("took "), Units::duration(end - s.startUs))
+            .arg(s.status ? QString::number(s.status) : tr("none"), Units::bytes(double(s.bytes)))
+            .arg(s.messages);
+    }
+    }
+    return {};
+}

@@ -1,0 +1,154 @@
+#pragma once
+
+#include "latencystats.h"
+#include "pattern.h"
+#include "timelinemodel.h"
+
+#include <QtCore/QUrl>
+#include <QtWidgets/QMainWindow>
+
+#include <array>
+
+class Composer;
+class LanePanel;
+class LaneView;
+class LongPollClient;
+class MessageRaceModel;
+class PatternClient;
+class Publisher;
+class QAction;
+class QFrame;
+class QLabel;
+class QNetworkAccessManager;
+class QPushButton;
+class QSpinBox;
+class QSplitter;
+class QTableView;
+class QTabWidget;
+class QTimer;
+class ServerBar;
+class ServerStats;
+class ShortPollClient;
+class SseClient;
+class StatsPoller;
+class TimeAxisView;
+class TimelineLegend;
+class TimelineViewport;
+class TrafficLogFilterModel;
+class TrafficLogModel;
+
+// The window: composer, server bar, three lanes on one time axis with their counts, the
+// per-message race table and the traffic log. It is an HTTP client of the server like any
+// browser (it never sees the server object), so watching another server is the same code.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    enum class ServerMode { Embedded, Remote };
+    enum class ExportFormat { Csv, Json };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Points every client at url and starts them.
+    void setServer(const QUrl &url, ServerMode mode);
+    QUrl serverUrl() const { return m_serverUrl; }
+    // The embedded server could not start: say why, and offer another port (or, when the
+    // port is taken by another PushLab, to watch that one).
+    void showServerProblem(const QString &message, quint16 failedPort);
+
+    // Resets the timeline, the counts, the race table and the log (Ctrl+L).
+    void clearAll();
+    void setPaused(bool paused);
+    bool isPaused() const;
+    // Writes the traffic log (the pattern filter applies); false with *error on failure.
+    bool exportLog(const QString &path, ExportFormat format, QString *error = nullptr);
+
+    // For tests and the benchmark.
+    Composer *composer() const { return m_composer; }
+    PatternClient *client(PushLab::Pattern p) const {
+        return m_clients[size_t(PushLab::patternIndex(p))];
+    }
+    LanePanel *lanePanel(PushLab::Pattern p) const {
+        return m_panels[size_t(PushLab::patternIndex(p))];
+    }
+    LaneView *laneView(PushLab::Pattern p) const {
+        return m_laneViews[size_t(PushLab::patternIndex(p))];
+    }
+    LatencySummary laneSummary(PushLab::Pattern p) const;
+    const TimelineModel &timelineModel() const { return m_timeline; }
+    TimelineViewport *viewport() const { return m_viewport; }
+    TrafficLogModel *logModel() const { return m_log; }
+    TrafficLogFilterModel *logFilter() const { return m_logFilter; }
+    MessageRaceModel *raceModel() const { return m_race; }
+    ServerBar *serverBar() const { return m_serverBar; }
+    QFrame *serverProblemBanner() const { return m_problem; }
+
+Q_SIGNALS:
+    // The user picked a port for the embedded server after a failure (0 = any free port).
+    void startServerRequested(quint16 port);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildUi();
+    void buildMenus();
+    QWidget *buildTimeline();
+    QWidget *buildLog();
+    void connectClients();
+    void onTrafficEvent(const TrafficEvent &event);
+    void onFrame();
+    void onSlowTick();
+    void publish(const QString &text);
+    void closeStreams();
+    void exportWithDialog(ExportFormat format);
+    void loadSettings();
+    void saveSettings() const;
+    void applySetting(PushLab::Pattern p, int value);
+
+    // Models (no painting in them).
+    TimelineModel m_timeline;
+    std::array<LatencyStats, 3> m_stats;
+    TrafficLogModel *m_log = nullptr;             // child
+    TrafficLogFilterModel *m_logFilter = nullptr; // child
+    MessageRaceModel *m_race = nullptr;           // child
+    TimelineViewport *m_viewport = nullptr;       // child
+
+    // Network clients (children).
+    ShortPollClient *m_short = nullptr;
+    LongPollClient *m_long = nullptr;
+    SseClient *m_sse = nullptr;
+    std::array<PatternClient *, 3> m_clients{};
+    Publisher *m_publisher = nullptr;
+    StatsPoller *m_statsPoller = nullptr;
+    QNetworkAccessManager *m_network = nullptr; // for Close streams
+
+    // Views (children).
+    QFrame *m_problem = nullptr;
+    QLabel *m_problemText = nullptr;
+    QSpinBox *m_problemPort = nullptr;
+    QPushButton *m_watchInstead = nullptr;
+    ServerBar *m_serverBar = nullptr;
+    Composer *m_composer = nullptr;
+    QSplitter *m_splitter = nullptr;
+    TimeAxisView *m_axis = nullptr;
+    TimelineLegend *m_legend = nullptr;
+    std::array<LanePanel *, 3> m_panels{};
+    std::array<LaneView *, 3> m_laneViews{};
+    QTabWidget *m_tabs = nullptr;
+    QTableView *m_raceView = nullptr;
+    QTableView *m_logView = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_followLogAction = nullptr;
+    QLabel *m_limits = nullptr;
+
+    QTimer *m_frameTimer = nullptr; // ~60 Hz: repaint when something changed
+    QTimer *m_slowTimer = nullptr;  // 4 Hz: counts, log batch, pruning
+    quint64 m_paintedRevision = 0;
+    QUrl m_serverUrl;
+    ServerMode m_mode = ServerMode::Embedded;
+    quint16 m_failedPort = 0;
+    int m_slowTicks = 0;
+};

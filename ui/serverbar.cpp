@@ -1,0 +1,110 @@
+#include "serverbar.h"
+
+#include "patterntheme.h"
+#include "units.h"
+
+#include <QtCore/QDateTime>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPushButton>
+
+using PushLab::Pattern;
+
+ServerBar::ServerBar(QWidget *parent)
+    : QFrame(parent) {
+    setFrameShape(QFrame::StyledPanel);
+    setObjectName(QStringLiteral("serverBar"));
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 4, 8, 4);
+
+    m_url = new QLabel(this);
+    m_url->setTextFormat(Qt::RichText);
+    m_url->setOpenExternalLinks(true);
+    m_url->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    layout->addWidget(m_url);
+
+    auto *copy = new QPushButton(tr("Copy URL"), this);
+    copy->setToolTip(tr("Copy the server's address, to open it in a browser elsewhere"));
+    auto *open = new QPushButton(tr("Open in browser"), this);
+    open->setToolTip(tr("Open the server's page: a browser becomes one more client, listed here"));
+    m_closeStreams = new QPushButton(tr("Close streams"), this);
+    m_closeStreams->setToolTip(tr("Ask the server to close every open stream and waiting poll "
+                                  "(POST /api/streams/close): watch SSE reconnect with "
+                                  "Last-Event-ID and long polls re-issue"));
+    layout->addWidget(copy);
+    layout->addWidget(open);
+    layout->addWidget(m_closeStreams);
+
+    m_peers = new QLabel(this);
+    m_peers->setTextFormat(Qt::RichText);
+    layout->addSpacing(12);
+    layout->addWidget(m_peers, 1);
+    m_counters = new QLabel(this);
+    m_counters->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    layout->addWidget(m_counters);
+
+    connect(copy, &QPushButton::clicked, this, &ServerBar::copyUrlRequested);
+    connect(open, &QPushButton::clicked, this, &ServerBar::openInBrowserRequested);
+    connect(m_closeStreams, &QPushButton::clicked, this, &ServerBar::closeStreamsRequested);
+}
+
+void ServerBar::setServer(const QUrl &url, bool embedded) {
+    const QString u = url.toString().toHtmlEscaped();
+    m_url->setText(
+        tr("%1 <a href=\"%2\">%2</a>").arg(embedded ? tr("Server:") : tr("Watching:"), u));
+    m_url->setToolTip(embedded ? tr("The push server running inside this window")
+                               : tr("Another PushLab server, watched over HTTP"));
+    m_peers->setText(tr("Connected: waiting for the first /api/stats…"));
+}
+
+bool ServerBar::isPushLabPeer(const ServerStats::Peer &peer) {
+    return peer.userAgent.startsWith(QLatin1String("PushLab/"));
+}
+
+void ServerBar::setStats(const ServerStats &stats) {
+    std::array<int, 3> ours{0, 0, 0}, others{0, 0, 0};
+    QStringList details;
+    for (const ServerStats::Peer &peer : stats.peers) {
+        const size_t i = size_t(PushLab::patternIndex(peer.pattern));
+        (isPushLabPeer(peer) ? ours : others)[i] += 1;
+        if (details.size() < 40)
+            details.append(QStringLiteral("%1:%2 — %3 — %4")
+                               .arg(peer.address)
+                               .arg(peer.port)
+                               .arg(PushLab::patternName(peer.pattern),
+                                    peer.userAgent.left(80).toHtmlEscaped()));
+    }
+    QStringList parts;
+    for (Pattern p : PushLab::allPatterns) {
+        const size_t i = size_t(PushLab::patternIndex(p));
+        if (ours[i] + others[i] == 0)
+            continue;
+        QString part = QStringLiteral("<span style='color:%1'>■</span> %2 <b>%3</b>")
+                           .arg(PatternTheme::color(p).name(), PushLab::patternName(p))
+                           .arg(ours[i] + others[i]);
+        if (others[i] > 0)
+            part += tr(" (%n other client(s))", nullptr, others[i]);
+        parts.append(part);
+    }
+    const int otherTotal = others[0] + others[1] + others[2];
+    QString text = tr("Connected now: ") +
+                   (parts.isEmpty() ? tr("nobody") : parts.join(QStringLiteral(" · ")));
+    if (otherTotal == 0 && !parts.isEmpty())
+        text += tr(" <span style='color:#5b616e'>(all PushLab lanes)</span>");
+    if (stats.peersTotal > stats.peers.size())
+        text += tr(" +%1 more").arg(stats.peersTotal - stats.peers.size());
+    m_peers->setText(text);
+    m_peers->setToolTip(details.isEmpty() ? QString() : details.join(QStringLiteral("<br>")));
+    m_counters->setText(tr("%n message(s) published", nullptr, int(stats.messagesPublished)) +
+                        tr(" · %n connection(s)", nullptr, int(stats.connections)));
+}
+
+void ServerBar::setUnreachable(const QString &error) {
+    m_peers->setText(QStringLiteral("<span style='color:%1'>%2</span>")
+                         .arg(PatternTheme::errorColor().name(),
+                              tr("Server unreachable: %1").arg(error.toHtmlEscaped())));
+}
+
+QString ServerBar::peersText() const {
+    return m_peers->text();
+}
