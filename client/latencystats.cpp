@@ -1,6 +1,6 @@
 #include "latencystats.h"
 
-#include "clock.h"
+#include "clientclock.h"
 
 #include <QtCore/QtAlgorithms>
 

@@ -1,6 +1,6 @@
 #include "longpollclient.h"
 
-#include "clock.h"
+#include "clientclock.h"
 #include "wireformat.h"
 
 #include <QtCore/QLoggingCategory>
@@ -8,7 +8,7 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcClientLongPoll, "pushlab.client.longpoll")
+Q_LOGGING_CATEGORY(lcClientLongPoll, "pushlab.client.longpoll", QtInfoMsg)
 
 namespace {
 // The server holds a poll for `timeout` seconds; allow that plus slack before calling it dead.

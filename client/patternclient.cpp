@@ -1,6 +1,6 @@
 #include "patternclient.h"
 
-#include "clock.h"
+#include "clientclock.h"
 #include "wireformat.h"
 
 #include <QtNetwork/QNetworkAccessManager>

@@ -1,6 +1,6 @@
 #include "shortpollclient.h"
 
-#include "clock.h"
+#include "clientclock.h"
 #include "wireformat.h"
 
 #include <QtCore/QLoggingCategory>
@@ -8,7 +8,7 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcClientShortPoll, "pushlab.client.shortpoll")
+Q_LOGGING_CATEGORY(lcClientShortPoll, "pushlab.client.shortpoll", QtInfoMsg)
 
 namespace {
 // A short poll answers at once; anything slower than this is a stuck server.

@@ -7,7 +7,7 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcClientSse, "pushlab.client.sse")
+Q_LOGGING_CATEGORY(lcClientSse, "pushlab.client.sse", QtInfoMsg)
 
 namespace {
 
