@@ -3,6 +3,7 @@
 #include <QtNetwork/QTcpServer>
 
 #include <functional>
+#include <vector>
 
 // The listening socket. It creates each connection's QTcpSocket itself so the push server can
 // attach its own handlers (byte counting, disconnect tracking) before QHttpServer attaches
@@ -20,5 +21,8 @@ protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
+    void handOver();
+
     AcceptHook m_hook;
+    std::vector<QTcpSocket *> m_accepted; // accepted this round, not yet handed to QHttpServer
 };

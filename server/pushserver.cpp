@@ -14,7 +14,9 @@
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtNetwork/QTcpSocket>
 
+#include <cerrno>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 Q_LOGGING_CATEGORY(lcServer, "pushlab.server", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSse, "pushlab.server.sse", QtWarningMsg)
@@ -250,6 +252,7 @@ bool PushServer::accept(QTcpSocket *socket) {
     socket->setReadBufferSize(m_config.maxRequestBytes + 64 * 1024);
     Connection c;
     c.socket = socket;
+    c.fd = socket->socketDescriptor();
     c.peerAddress = socket->peerAddress().toString().toUtf8();
     c.peerPort = socket->peerPort();
     c.lastActivityMs = PushLab::monotonicMs();
@@ -291,7 +294,8 @@ void PushServer::onDisconnected(QTcpSocket *socket) {
         unpark(c);
     if (c.state == ConnState::Streaming)
         qCDebug(lcSse) << "stream closed by" << c.peerAddress << c.peerPort;
-    m_streams.erase(socket);
+    if (c.state == ConnState::Streaming)
+        removeStream(c);
     m_connections.erase(it);
 }
 
@@ -679,8 +683,7 @@ void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache) {
     auto &counters = m_counters[patternIndex(Pattern::LongPoll)];
     counters.delivered += cached->second.second;
     counters.bytesOut += cached->second.first.size();
-    c.socket->write(cached->second.first);
-    c.socket->flush();
+    writeNow(c.socket, c.fd, cached->second.first);
     if (c.closeAfterResponse)
         c.socket->disconnectFromHost();
 }
@@ -729,27 +732,55 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
     if (m_streams.empty())
         return;
     auto &counters = m_counters[patternIndex(Pattern::ServerSentEvents)];
-    std::vector<QTcpSocket *> tooSlow;
-    for (QTcpSocket *socket : m_streams) {
-        const auto it = m_connections.find(socket);
-        if (it == m_connections.end())
-            continue;
-        const QByteArray &bytes = it->second.flavour == Flavour::Seed ? seedBytes : apiBytes;
-        if (socket->bytesToWrite() + bytes.size() > m_config.maxUnsentBytes) {
-            tooSlow.push_back(socket);
+    std::vector<QTcpSocket *> failed;
+    for (const Stream &stream : m_streams) {
+        const QByteArray &bytes = stream.flavour == Flavour::Seed ? seedBytes : apiBytes;
+        if (!writeNow(stream.socket, stream.fd, bytes)) {
+            failed.push_back(stream.socket);
             continue;
         }
-        socket->write(bytes);
-        socket->flush();
         counters.bytesOut += bytes.size();
         counters.delivered += delivered;
     }
     // Dropped after the loop: abort() emits disconnected at once, which edits m_streams.
-    for (QTcpSocket *socket : tooSlow) {
+    for (QTcpSocket *socket : failed) {
         qCWarning(lcSse, "dropping a subscriber that stopped reading (%lld bytes unsent)",
                   static_cast<long long>(socket->bytesToWrite()));
         socket->abort();
     }
+}
+
+bool PushServer::writeNow(QTcpSocket *socket, qintptr fd, const QByteArray &bytes) {
+    const qint64 queued = socket->bytesToWrite();
+    if (queued == 0 && fd >= 0) {
+        // Straight to the kernel: no Qt buffer, no write-notifier round trip (two epoll_ctl
+        // calls per socket per message with QTcpSocket::write + flush).
+        const ssize_t sent =
+            ::send(int(fd), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent == bytes.size())
+            return true;
+        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            return true; // the peer is gone: the read notifier reports it and we forget it then
+        const qint64 done = qMax<qint64>(0, sent);
+        socket->write(bytes.constData() + done,
+                      bytes.size() - done); // Qt sends the rest when it can
+        return true;
+    }
+    if (queued + bytes.size() > m_config.maxUnsentBytes)
+        return false;
+    socket->write(bytes);
+    return true;
+}
+
+void PushServer::removeStream(Connection &c) {
+    const std::size_t index = c.streamIndex;
+    if (index >= m_streams.size() || m_streams[index].socket != c.socket)
+        return;
+    if (index + 1 != m_streams.size()) {
+        m_streams[index] = m_streams.back();
+        m_connections[m_streams[index].socket].streamIndex = index;
+    }
+    m_streams.pop_back();
 }
 
 void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour flavour) {
@@ -775,7 +806,8 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     QTcpSocket *socket = c.socket;
     c.state = ConnState::Streaming;
     c.flavour = flavour;
-    m_streams.insert(socket);
+    c.streamIndex = m_streams.size();
+    m_streams.push_back(Stream{socket, c.fd, flavour});
     // From now on the socket carries only the stream: a second request must never be parsed
     // and answered into it (QHttpServer would), but reading goes on so a vanished peer is
     // noticed at once; whatever it sends is discarded.
@@ -808,8 +840,7 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     auto &counters = m_counters[patternIndex(Pattern::ServerSentEvents)];
     counters.bytesOut += out.size();
     counters.delivered += replayed;
-    socket->write(out);
-    socket->flush();
+    writeNow(socket, c.fd, out);
 }
 
 void PushServer::handleStats(Connection &c) {
@@ -872,7 +903,10 @@ void PushServer::handleCloseStreams(Connection &c, const RequestInfo &info) {
 }
 
 int PushServer::closeStreams() {
-    const std::vector<QTcpSocket *> streams(m_streams.begin(), m_streams.end());
+    std::vector<QTcpSocket *> streams;
+    streams.reserve(m_streams.size());
+    for (const Stream &stream : m_streams)
+        streams.push_back(stream.socket);
     for (QTcpSocket *socket : streams)
         socket->disconnectFromHost(); // after what is queued has been written
     qCInfo(lcSse, "closed %d streams on request", int(streams.size()));
@@ -935,8 +969,7 @@ void PushServer::send(Connection &c, const HttpResponse &response, std::optional
         counters.bytesOut += bytes.size();
         counters.delivered += delivered;
     }
-    c.socket->write(bytes);
-    c.socket->flush();
+    writeNow(c.socket, c.fd, bytes);
     if (c.closeAfterResponse || response.closesConnection())
         c.socket->disconnectFromHost();
 }

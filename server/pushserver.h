@@ -70,6 +70,7 @@ private:
 
     struct Connection {
         QTcpSocket *socket = nullptr;
+        qintptr fd = -1;
         QByteArray peerAddress;
         quint16 peerPort = 0;
         QByteArray userAgent;
@@ -89,6 +90,7 @@ private:
         bool seedCursorSet = false;
         quint64 seedCursor = 0;
         std::deque<RequestInfo> queued; // pipelined behind a waiting poll, answered in order
+        std::size_t streamIndex = 0;    // into m_streams while state == Streaming
     };
 
     bool accept(QTcpSocket *socket);
@@ -124,6 +126,10 @@ private:
     void fanOut(const Message &m);
     void writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered);
     void sweep();
+    void removeStream(Connection &c);
+    // Writes at once with send(2) when nothing is queued in the socket (the common case), else
+    // queues behind what is. False when the peer is too slow (over maxUnsentBytes) or gone.
+    bool writeNow(QTcpSocket *socket, qintptr fd, const QByteArray &bytes);
 
     ServerConfig m_config;
     MessageLog m_log;
@@ -131,7 +137,13 @@ private:
     std::unordered_map<QTcpSocket *, Connection> m_connections;
     std::unordered_set<QTcpSocket *> m_waiting;
     std::multimap<qint64, QTcpSocket *> m_deadlines; // one sorted list serves every waiter
-    std::unordered_set<QTcpSocket *> m_streams;
+    // Open streams, packed for the fan-out loop (swap-removed; Connection::streamIndex finds one).
+    struct Stream {
+        QTcpSocket *socket = nullptr;
+        qintptr fd = -1;
+        Flavour flavour = Flavour::Api;
+    };
+    std::vector<Stream> m_streams;
     std::array<PatternCounters, 3> m_counters{};
     QHash<QString, QByteArray> m_staticCache;
     QTimer m_deadlineTimer;
