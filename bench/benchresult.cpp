@@ -68,6 +68,7 @@ QJsonObject BenchResult::toJson() const {
                                      {u"rssConnectedKiB"_s, static_cast<qint64>(rssConnectedKiB)},
                                      {u"rssPerConnectionKiB"_s, rssPerConnectionKiB}};
     }
+    o[u"benchCpuSeconds"_s] = benchCpuSeconds;
     o[u"elapsedSeconds"_s] = elapsedSeconds;
     o[u"timedOut"_s] = timedOut;
     if (!note.isEmpty())
@@ -111,9 +112,9 @@ QString BenchResult::toText() const {
                  QString::number(static_cast<double>(rssConnectedKiB) / 1024.0, 'f', 1),
                  QString::number(rssPerConnectionKiB, 'f', 1));
     }
-    t += u"  elapsed          %1 s%2\n"_s.arg(QString::number(elapsedSeconds, 'f', 1),
-                                              timedOut ? u" (stopped by --duration-limit)"_s
-                                                       : QString());
+    t += u"  elapsed          %1 s, load generator CPU %2 s%3\n"_s.arg(
+        QString::number(elapsedSeconds, 'f', 1), QString::number(benchCpuSeconds, 'f', 2),
+        timedOut ? u" (stopped by --duration-limit)"_s : QString());
     if (!note.isEmpty())
         t += u"  note             %1\n"_s.arg(note);
     return t;

@@ -50,6 +50,9 @@ struct BenchResult final {
     std::int64_t rssConnectedKiB = 0;
     double rssPerConnectionKiB = 0;
 
+    // The load generator's own CPU time: near elapsed seconds means it, not the server, was
+    // the limit (one thread: at most one core).
+    double benchCpuSeconds = 0;
     double elapsedSeconds = 0;
     bool timedOut = false; // --duration-limit cut the run short
     QString note;          // why a run stopped early, if it did

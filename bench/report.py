@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Turns the JSON files of one bench/run.sh run into a markdown table and gnuplot data."""
+import argparse
+import json
+import os
+import platform
+import subprocess
+from datetime import datetime, timezone
+
+NAMES = {"pushlab": "PushLab", "nchan": "Nchan, 2 workers", "go": "Go net/http"}
+
+
+def load(raw, name):
+    path = os.path.join(raw, name + ".json")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def get(d, *keys):
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def ms(v):
+    if v is None:
+        return "–"
+    return f"{v:,.0f}" if v >= 10 else f"{v:.1f}"
+
+
+def latency(r):
+    if not r or get(r, "latencyMs", "count") in (None, 0):
+        return "–"
+    return f"{ms(get(r, 'latencyMs', 'p50'))} / {ms(get(r, 'latencyMs', 'p99'))} ms"
+
+
+def loss(r):
+    if not r:
+        return "not run"
+    exp, rec, lost = (get(r, "deliveries", k) for k in ("expected", "received", "lost"))
+    conn, req = get(r, "clients", "connected"), get(r, "clients", "requested")
+    text = f"{rec:,} / {exp:,}"
+    text += " (none lost)" if lost == 0 else f" (**{lost:,} lost**, {100.0 * lost / max(exp, 1):.1f} %)"
+    if conn is not None and req is not None and conn < req:
+        text += f"; only {conn:,} of {req:,} connected"
+    return text
+
+
+def per_conn(r):
+    v = get(r, "server", "rssPerConnectionKiB")
+    return "–" if v is None else f"{v:.1f} KiB"
+
+
+def connect(r):
+    v = get(r, "clients", "connectSeconds")
+    if v is None:
+        return "–"
+    ok = get(r, "clients", "allConnected")
+    return f"{v:.2f} s" + ("" if ok else f" ({get(r, 'clients', 'connected'):,} connected)")
+
+
+def cpu(r):
+    v = get(r, "server", "cpuPublishSeconds")
+    secs = get(r, "requests", "phaseSeconds")
+    if v is None or not secs:
+        return "–"
+    return f"{v:.2f} s in {secs:.1f} s"
+
+
+def rps(r):
+    v = get(r, "requests", "perSecond")
+    return "–" if v is None or not r else f"{v:,.0f}"
+
+
+def idle(r):
+    v = get(r, "cpuPercent")
+    return "–" if v is None else f"{v:.2f} % of a core"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--raw", required=True)
+    p.add_argument("--servers", required=True)
+    p.add_argument("--markdown", required=True)
+    p.add_argument("--chart-data", required=True)
+    p.add_argument("--command", required=True)
+    a = p.parse_args()
+    servers = a.servers.split()
+    res = {s: {k: load(a.raw, f"{s}-{k}") for k in ("sse", "long", "short", "idle")} for s in servers}
+    clients = next((get(res[s]["sse"], "clients", "requested") for s in servers
+                    if get(res[s]["sse"], "clients", "requested")), 0)
+    short_clients = next((get(res[s]["short"], "clients", "requested") for s in servers
+                          if get(res[s]["short"], "clients", "requested")), 0)
+
+    cpu_model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu_model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        with open("/proc/loadavg") as f:
+            load = " ".join(f.read().split()[:3])
+    except OSError:
+        load = "?"
+
+    names = [NAMES.get(s, s) for s in servers]
+    rows = [
+        (f"SSE: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["sse"])),
+        ("SSE: deliveries received / expected", lambda r: loss(r["sse"])),
+        ("SSE: server memory per open stream", lambda r: per_conn(r["sse"])),
+        (f"SSE: connect all {clients:,}", lambda r: connect(r["sse"])),
+        ("SSE: server CPU while publishing", lambda r: cpu(r["sse"])),
+        (f"Long poll: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["long"])),
+        ("Long poll: deliveries received / expected", lambda r: loss(r["long"])),
+        ("Long poll: server memory per waiting client", lambda r: per_conn(r["long"])),
+        (f"Short poll, {short_clients} keep-alive connections: requests/s",
+         lambda r: rps(r["short"])),
+        ("Short poll: deliveries received / expected", lambda r: loss(r["short"])),
+        ("Idle: server CPU with no clients", lambda r: idle(r["idle"])),
+    ]
+    out = [f"# Benchmark {now}", "",
+           f"Machine: {os.cpu_count()} cores ({cpu_model}), {platform.system()} {platform.release()}; "
+           "load generator (`pushlab-cli bench`, one thread) on the same cores, loopback; "
+           f"load average when the report was written: {load} (other work on the machine "
+           "shows up in the latencies).",
+           f"Command: `{a.command}`", "",
+           "| " + " | ".join(["Measured"] + names) + " |",
+           "|" + "---|" * (len(names) + 1)]
+    for label, fn in rows:
+        out.append("| " + " | ".join([label] + [fn(res[s]) for s in servers]) + " |")
+    out += ["",
+            "Latency is per delivery: the client's receive time minus the time the bench sent the "
+            "publish request (both on this machine's monotonic clock). \"Reaches all\" p50 / p99 are "
+            "over every (message, client) delivery. Nchan's short-poll column runs nginx with one "
+            "worker (interval polling); its other rows run two. Memory per connection is the "
+            "growth of the server's resident memory (all its processes) from before the clients "
+            "connected to after, divided by the clients connected.", ""]
+    notes = []
+    for s in servers:
+        for k in ("sse", "long", "short"):
+            n = get(res[s][k], "note")
+            if n:
+                notes.append(f"- {NAMES.get(s, s)} {k}: {n.strip()}")
+    if notes:
+        out += ["Notes:"] + notes + [""]
+    with open(a.markdown, "w") as f:
+        f.write("\n".join(out))
+
+    with open(a.chart_data, "w") as f:
+        f.write("# server sse_p50 sse_p99 long_p50 long_p99 short_rps\n")
+        for s in servers:
+            r = res[s]
+            vals = [get(r["sse"], "latencyMs", "p50"), get(r["sse"], "latencyMs", "p99"),
+                    get(r["long"], "latencyMs", "p50"), get(r["long"], "latencyMs", "p99"),
+                    get(r["short"], "requests", "perSecond")]
+            f.write('"%s" %s\n' % (NAMES.get(s, s).split(",")[0],
+                                   " ".join("0" if v is None else f"{v:.3f}" for v in vals)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: PushLab, Nchan (nginx module) and a Go standard-library server run the
+# same loads on this machine, measured by `pushlab-cli bench`:
+#   SSE with $CLIENTS streams, long poll with $CLIENTS clients, short poll with $SHORT_CLIENTS
+#   keep-alive connections (requests/s), and idle CPU.
+# Writes bench/results/<UTC date>.md (markdown table) and .png (chart). Every server runs on a
+# loopback port with its own config under a temporary directory, and the EXIT trap stops every
+# process this script started. Bounded: each bench run has --duration-limit, the whole run
+# aims at a few minutes.
+#
+# Usage: bench/run.sh            (as root it installs what is missing from Debian first)
+# Environment: CLIENTS (10000), MESSAGES (10), RATE (2 per second), SHORT_CLIENTS (50),
+#   SHORT_SECONDS (5), IDLE_SECONDS (5), SERVERS ("pushlab nchan go"),
+#   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
+#   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CLIENTS=${CLIENTS:-10000}
+MESSAGES=${MESSAGES:-10}
+RATE=${RATE:-2}
+SHORT_CLIENTS=${SHORT_CLIENTS:-50}
+SHORT_SECONDS=${SHORT_SECONDS:-5}
+IDLE_SECONDS=${IDLE_SECONDS:-5}
+SERVERS=${SERVERS:-"pushlab nchan go"}
+BUILD_DIR=${PUSHLAB_BENCH_BUILD:-$REPO/build-bench}
+RESULTS=${RESULTS:-$REPO/bench/results}
+LIMIT=120 # seconds, per bench run
+
+log() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 1; }
+
+# --- what it needs ------------------------------------------------------------------------
+need=()
+command -v nginx >/dev/null || need+=(nginx)
+[[ -e /usr/lib/nginx/modules/ngx_nchan_module.so ]] || need+=(libnginx-mod-nchan)
+command -v go >/dev/null || need+=(golang-go)
+command -v gnuplot >/dev/null || need+=(gnuplot-nox)
+command -v python3 >/dev/null || need+=(python3)
+command -v cmake >/dev/null || need+=(cmake ninja-build)
+if ((${#need[@]})); then
+    [[ $(id -u) == 0 ]] || die "missing ${need[*]}: run as root or apt-get install them"
+    log "installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+WORK=$(mktemp -d /tmp/pushlab-bench.XXXXXX)
+STARTED=()
+cleanup() {
+    local pid
+    for pid in "${STARTED[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${STARTED[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Hold 10,000 sockets: every process started from here inherits the raised limit.
+ulimit -n "$(ulimit -Hn)"
+(($(ulimit -n) >= CLIENTS + 100)) || die "open-file limit $(ulimit -n) is too low for $CLIENTS clients"
+
+# --- build --------------------------------------------------------------------------------
+log "building pushlab-cli (Release) in $BUILD_DIR"
+if [[ ! -f $BUILD_DIR/CMakeCache.txt ]]; then
+    cmake -S "$REPO" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build "$BUILD_DIR" --target pushlab-cli -j2 >/dev/null
+CLI=$BUILD_DIR/app/pushlab-cli
+
+log "building the Go peer"
+(cd "$REPO/bench/peers/go" && GOCACHE=$WORK/gocache GOPATH=$WORK/gopath GOFLAGS=-mod=mod GOPROXY=off \
+    go build -o "$WORK/goserver" .)
+
+# --- servers ------------------------------------------------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Waits (bounded) for the first line of a log to name the URL a server listens on.
+wait_url() {
+    local file=$1 url=""
+    for _ in $(seq 100); do
+        url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$file" 2>/dev/null | head -1 || true)
+        [[ -n $url ]] && { echo "$url"; return 0; }
+        sleep 0.1
+    done
+    return 1
+}
+
+SERVER_PID=""   # the process we started
+SERVER_PIDS=""  # every process to sample (nginx: master and workers)
+SERVER_URL=""
+
+start_pushlab() {
+    "$CLI" serve --port 0 >"$WORK/pushlab.log" 2>&1 &
+    SERVER_PID=$!
+    STARTED+=("$SERVER_PID")
+    SERVER_URL=$(wait_url "$WORK/pushlab.log") || die "PushLab did not start: $(cat "$WORK/pushlab.log")"
+    SERVER_PIDS=$SERVER_PID
+}
+
+start_go() {
+    "$WORK/goserver" -addr 127.0.0.1:0 >"$WORK/go.log" 2>&1 &
+    SERVER_PID=$!
+    STARTED+=("$SERVER_PID")
+    SERVER_URL=$(wait_url "$WORK/go.log") || die "the Go peer did not start: $(cat "$WORK/go.log")"
+    SERVER_PIDS=$SERVER_PID
+}
+
+start_nchan() {
+    local workers=$1 prefix=$WORK/nginx-$1 port
+    port=$(free_port)
+    mkdir -p "$prefix/tmp"
+    sed -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" \
+        "$REPO/bench/peers/nchan/nginx.conf.in" >"$prefix/nginx.conf"
+    nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" >"$prefix/out.log" 2>&1 &
+    SERVER_PID=$!
+    STARTED+=("$SERVER_PID")
+    SERVER_URL=http://127.0.0.1:$port
+    for _ in $(seq 100); do
+        (($(pgrep -c -P "$SERVER_PID" || true) >= workers)) && break
+        sleep 0.1
+    done
+    kill -0 "$SERVER_PID" 2>/dev/null || die "nginx did not start: $(cat "$prefix/error.log")"
+    sleep 0.2
+    SERVER_PIDS=$SERVER_PID,$(pgrep -P "$SERVER_PID" | paste -sd,)
+}
+
+stop_server() {
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+}
+
+# CPU seconds used by a comma-separated list of processes.
+cpu_seconds() {
+    local total=0 pid ticks
+    for pid in ${1//,/ }; do
+        ticks=$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")
+        total=$((total + ticks))
+    done
+    awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'
+}
+
+idle() {
+    local name=$1 before after
+    before=$(cpu_seconds "$SERVER_PIDS")
+    sleep "$IDLE_SECONDS"
+    after=$(cpu_seconds "$SERVER_PIDS")
+    awk -v a="$after" -v b="$before" -v s="$IDLE_SECONDS" \
+        'BEGIN { printf "{\"cpuSeconds\": %.3f, \"seconds\": %s, \"cpuPercent\": %.2f}\n", a - b, s, 100 * (a - b) / s }' \
+        >"$WORK/$name-idle.json"
+}
+
+# bench NAME PATTERN CLIENTS [extra options...]
+bench() {
+    local name=$1 pattern=$2 clients=$3
+    shift 3
+    log "$name: $pattern, $clients clients"
+    "$CLI" bench --pattern "$pattern" --clients "$clients" --server-pid "$SERVER_PIDS" \
+        --duration-limit "$LIMIT" --json "$@" >"$WORK/$name-$pattern.json" || true
+    [[ -s $WORK/$name-$pattern.json ]] || echo '{}' >"$WORK/$name-$pattern.json"
+}
+
+run_pushlab() {
+    start_pushlab
+    idle pushlab
+    local perf=()
+    if [[ ${PUSHLAB_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
+        perf record -g -o "$RESULTS/pushlab-sse.perf.data" -p "$SERVER_PID" >/dev/null 2>&1 &
+        perf=($!)
+        STARTED+=("${perf[0]}")
+    fi
+    bench pushlab sse "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
+    if ((${#perf[@]})); then
+        kill -INT "${perf[0]}" 2>/dev/null || true
+        wait "${perf[0]}" 2>/dev/null || true
+    fi
+    bench pushlab long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
+    bench pushlab short "$SHORT_CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" \
+        --rate "$RATE" --duration "$SHORT_SECONDS"
+    stop_server
+}
+
+run_go() {
+    start_go
+    idle go
+    bench go sse "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
+    bench go long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
+    bench go short "$SHORT_CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" \
+        --duration "$SHORT_SECONDS"
+    stop_server
+}
+
+run_nchan() {
+    local channel
+    start_nchan 2
+    idle nchan
+    # A fresh channel per load: Nchan starts every subscriber at the channel's oldest message.
+    channel=sse-$RANDOM$RANDOM
+    bench nchan sse "$CLIENTS" --subscribe-url "$SERVER_URL/sub?id=$channel" \
+        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE"
+    channel=long-$RANDOM$RANDOM
+    bench nchan long "$CLIENTS" --subscribe-url "$SERVER_URL/sub?id=$channel" \
+        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE"
+    stop_server
+    # The issue's short-poll reference is Nchan with one worker (interval polling).
+    start_nchan 1
+    channel=short-$RANDOM$RANDOM
+    bench nchan short "$SHORT_CLIENTS" --subscribe-url "$SERVER_URL/poll?id=$channel" \
+        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE" \
+        --duration "$SHORT_SECONDS"
+    stop_server
+}
+
+STAMP=$(date -u +%Y-%m-%d)
+mkdir -p "$RESULTS"
+for server in $SERVERS; do
+    case $server in
+    pushlab) run_pushlab ;;
+    nchan) run_nchan ;;
+    go) run_go ;;
+    *) die "unknown server '$server' (pushlab, nchan, go)" ;;
+    esac
+done
+
+log "writing $RESULTS/$STAMP.md and $RESULTS/$STAMP.png"
+mkdir -p "$RESULTS/$STAMP-raw"
+cp "$WORK"/*.json "$RESULTS/$STAMP-raw/"
+python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
+    --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
+    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS)"
+gnuplot -e "datafile='$WORK/chart.dat'; output='$RESULTS/$STAMP.png'; clients='$CLIENTS'; stamp='$STAMP'" \
+    "$REPO/bench/chart.gp"
+cat "$RESULTS/$STAMP.md"
