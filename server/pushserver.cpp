@@ -304,6 +304,7 @@ bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (it == m_connections.end())
         return true; // shutting down, or refused: nothing more to say
     Connection &c = it->second;
+    const qint64 received = c.requestBytes;
     c.requestBytes = 0;
     c.requestStartedMs = 0;
     c.lastActivityMs = PushLab::monotonicMs();
@@ -311,6 +312,7 @@ bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
 
     RequestInfo info = RequestInfo::from(request);
+    info.headerBytes = received - info.body.size();
     if (c.state == ConnState::Waiting) {
         // HTTP/1.1 pipelining behind a parked poll: answer in order once the poll is answered.
         if (int(c.queued.size()) >= maxQueuedRequests) {

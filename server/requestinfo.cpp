@@ -28,12 +28,16 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     }
     const QUrl url = request.url();
     info.path = url.path();
-    info.query = QUrlQuery(url);
-    const auto headers = request.headers();
-    info.headers.reserve(headers.size());
-    for (const auto &h : headers) {
-        info.headers.append({h.first.toLower(), h.second});
-        info.headerBytes += h.first.size() + h.second.size() + 4;
+    if (url.hasQuery())
+        info.query = QUrlQuery(url);
+    // Only the headers the server acts on: each is a hash lookup, where copying every header
+    // (QHttpServerRequest::headers() builds a list) cost more than the rest of a poll.
+    static const QByteArray wanted[] = {"host",       "origin",     "content-type",
+                                        "connection", "user-agent", "last-event-id"};
+    for (const QByteArray &name : wanted) {
+        QByteArray value = request.value(name);
+        if (!value.isEmpty())
+            info.headers.append({name, std::move(value)});
     }
     info.body = request.body();
     return info;

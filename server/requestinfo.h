@@ -18,9 +18,9 @@ struct RequestInfo {
     QByteArray methodName;
     QString path;
     QUrlQuery query;
-    QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased
+    QList<QPair<QByteArray, QByteArray>> headers; // the few the server reads; names lower-case
     QByteArray body;
-    qint64 headerBytes = 0;
+    qint64 headerBytes = 0; // request line and headers, as counted on the socket
 
     static RequestInfo from(const QHttpServerRequest &request);
     QByteArray header(const QByteArray &lowerCaseName) const;
