@@ -5,7 +5,7 @@
 (() => {
     const PATTERNS = ['short', 'long', 'sse'];
     const NAMES = { short: 'Short poll', long: 'Long poll', sse: 'SSE' };
-    const MAX_LIST_ITEMS = 200;       // DOM rows kept per lane
+    const MAX_LIST_ITEMS = 150;       // DOM rows kept per lane
     const MAX_LATENCY_SAMPLES = 20000; // per lane; older half dropped beyond this
     const TIMELINE_KEEP_MS = 130000;   // longest timeline window plus a margin
     const STATS_PERIOD_MS = 2000;
@@ -178,6 +178,7 @@
             this.gaps = 0;
             this.lastId = null;   // highest id delivered (or announced as "now" by the server)
             this.latency = new LatencySamples();
+            this.pending = []; // rows not yet in the DOM
             this.running = false;
             this.errorText = '';
             this.cells = {};
@@ -259,18 +260,22 @@
                     timeline.published.set(id, clock.toLocalMs(message.publishedAt));
             }
             timeline.dots[this.pattern].push(performance.now());
+            // Rows are built at the next frame, and only the ones that stay in the list: a flood
+            // of messages must not become a flood of DOM work.
+            this.enqueue({ id, text: message.text ?? '', latencyUs, receivedUs, batchSize });
+        }
 
-            const item = el('li', 'fresh');
-            item.dataset.id = String(id);
-            const text = el('span', 'text', message.text ?? '');
-            text.title = message.text ?? '';
-            item.append(text, el('span', 'lat', formatLatency(latencyUs)));
-            let meta = `#${id} · ${formatClock(receivedUs / 1000)}`;
-            if (batchSize > 1)
-                meta += ` · ${batchSize} in one answer`;
+        buildRow(entry) {
+            const item = el('li');
+            item.dataset.id = String(entry.id);
+            const text = el('span', 'text', entry.text);
+            text.title = entry.text;
+            item.append(text, el('span', 'lat', formatLatency(entry.latencyUs)));
+            let meta = `#${entry.id} · ${formatClock(entry.receivedUs / 1000)}`;
+            if (entry.batchSize > 1)
+                meta += ` · ${entry.batchSize} in one answer`;
             item.append(el('span', 'meta', meta));
-            this.prepend(item);
-            scheduleRender();
+            return item;
         }
 
         gap(info) {
@@ -286,8 +291,7 @@
                        `resuming at #${first}.`;
             else
                 text = `Gap: #${seen} is not from this server run (restarted?); resuming at #${first}.`;
-            const item = el('li', 'gap', `⚠ ${text}`);
-            this.prepend(item);
+            this.enqueue({ node: el('li', 'gap', `⚠ ${text}`) });
             // Messages before firstAvailableId are gone, and the server said so: no "skipped" count.
             if (typeof first === 'number')
                 this.lastId = first - 1;
@@ -295,16 +299,37 @@
         }
 
         note(text) {
-            this.prepend(el('li', 'note', text));
+            this.enqueue({ node: el('li', 'note', text) });
         }
 
-        prepend(item) {
-            this.list.prepend(item);
+        enqueue(entry) {
+            this.pending.push(entry);
+            if (this.pending.length > 4 * MAX_LIST_ITEMS)
+                this.pending.splice(0, this.pending.length - MAX_LIST_ITEMS);
+            scheduleRender();
+        }
+
+        flushRows() {
+            if (this.pending.length === 0)
+                return;
+            const entries = this.pending.slice(-MAX_LIST_ITEMS);
+            this.pending = [];
+            const fragment = document.createDocumentFragment();
+            // Newest on top; the highlight only when a few arrive, so a burst does not flicker.
+            const highlight = entries.length <= 5;
+            for (let i = entries.length - 1; i >= 0; --i) {
+                const row = entries[i].node || this.buildRow(entries[i]);
+                if (highlight)
+                    row.classList.add('fresh');
+                fragment.append(row);
+            }
+            this.list.prepend(fragment);
             while (this.list.childElementCount > MAX_LIST_ITEMS)
                 this.list.lastElementChild.remove();
         }
 
         render() {
+            this.flushRows();
             const c = this.cells;
             c.messages.textContent = String(this.messages);
             c.requests.textContent = String(this.requests);
@@ -587,6 +612,41 @@
     const COLORS = Object.fromEntries(PATTERNS.map((p) => [p, css.getPropertyValue(`--${p}`).trim()]));
     const DANGER = css.getPropertyValue('--danger').trim();
 
+    // Calls draw(x) for the marks of a time-ordered list inside the window, at most once per
+    // pixel column: a flood of messages costs no more to draw than the canvas is wide.
+    function forEachVisible(times, t0, x, draw) {
+        let lo = 0;
+        let hi = times.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (times[mid] < t0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        let lastPx = -1;
+        for (let i = lo; i < times.length; ++i) {
+            const px = x(times[i]);
+            if (Math.round(px) === lastPx)
+                continue;
+            lastPx = Math.round(px);
+            draw(px);
+        }
+    }
+
+    // Computed styles force a style recalculation after DOM changes: read them once a second,
+    // not every frame (they change only with the colour scheme).
+    let theme = null;
+    let themeAt = -Infinity;
+    function themeColors() {
+        if (!theme || performance.now() - themeAt > 1000) {
+            const body = getComputedStyle(document.body);
+            theme = { ink: body.color, muted: getComputedStyle($('.tagline')).color, font: body.fontFamily };
+            themeAt = performance.now();
+        }
+        return theme;
+    }
+
     function drawTimeline() {
         const dpr = window.devicePixelRatio || 1;
         const width = canvas.clientWidth;
@@ -599,9 +659,7 @@
         g.setTransform(dpr, 0, 0, dpr, 0, 0);
         g.clearRect(0, 0, width, height);
 
-        const style = getComputedStyle(document.body);
-        const ink = style.color;
-        const muted = getComputedStyle($('.tagline')).color;
+        const { ink, muted, font } = themeColors();
         const gutter = 96;
         const right = 14;
         const top = 6;
@@ -615,7 +673,7 @@
 
         // Grid and axis labels every 5 s (10 s for long windows).
         const step = windowMs > 60000 ? 10000 : 5000;
-        g.font = `11px ${style.fontFamily}`;
+        g.font = `11px ${font}`;
         g.textAlign = 'center';
         g.textBaseline = 'top';
         for (let back = 0; back <= windowMs; back += step) {
@@ -630,10 +688,13 @@
         // Publish instants cross all three rows: the horizontal distance to a dot is the latency.
         g.fillStyle = ink;
         g.globalAlpha = 0.35;
+        const drawn = new Set();
         for (const t of timeline.published.values()) {
-            if (t < t0)
+            const px = Math.round(x(t));
+            if (t < t0 || drawn.has(px))
                 continue;
-            g.fillRect(Math.round(x(t)), top, 1, rowH * 3);
+            drawn.add(px);
+            g.fillRect(px, top, 1, rowH * 3);
         }
         g.globalAlpha = 1;
 
@@ -646,7 +707,7 @@
                 g.fillRect(gutter, top + rowH * row, plotW, rowH);
             g.globalAlpha = 1;
             g.fillStyle = color;
-            g.font = `600 12px ${style.fontFamily}`;
+            g.font = `600 12px ${font}`;
             g.textAlign = 'left';
             g.textBaseline = 'middle';
             g.fillText(NAMES[p], 10, cy);
@@ -669,35 +730,29 @@
             // Empty answers: hollow rings.
             g.strokeStyle = color;
             g.lineWidth = 1.3;
-            for (const t of timeline.empties[p]) {
-                if (t < t0)
-                    continue;
+            forEachVisible(timeline.empties[p], t0, x, (ex) => {
                 g.beginPath();
-                g.arc(x(t), cy, 3.2, 0, Math.PI * 2);
+                g.arc(ex, cy, 3.2, 0, Math.PI * 2);
                 g.stroke();
-            }
+            });
             // Failed requests and dropped streams: small crosses.
             g.strokeStyle = DANGER;
             g.lineWidth = 1.6;
-            for (const t of timeline.errors[p]) {
-                if (t < t0)
-                    continue;
-                const ex = x(t);
-                g.beginPath();
+            g.beginPath();
+            forEachVisible(timeline.errors[p], t0, x, (ex) => {
                 g.moveTo(ex - 3.5, cy - 3.5);
                 g.lineTo(ex + 3.5, cy + 3.5);
                 g.moveTo(ex + 3.5, cy - 3.5);
                 g.lineTo(ex - 3.5, cy + 3.5);
-                g.stroke();
-            }
+            });
+            g.stroke();
             // Deliveries: filled dots.
-            for (const t of timeline.dots[p]) {
-                if (t < t0)
-                    continue;
-                g.beginPath();
-                g.arc(x(t), cy, 4.2, 0, Math.PI * 2);
-                g.fill();
-            }
+            g.beginPath();
+            forEachVisible(timeline.dots[p], t0, x, (dx) => {
+                g.moveTo(dx + 4.2, cy);
+                g.arc(dx, cy, 4.2, 0, Math.PI * 2);
+            });
+            g.fill();
             g.restore();
         });
     }
