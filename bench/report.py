@@ -43,11 +43,11 @@ def loss(r):
     if not r:
         return "not run"
     exp, rec, lost = (get(r, "deliveries", k) for k in ("expected", "received", "lost"))
-    conn, req = get(r, "clients", "connected"), get(r, "clients", "requested")
     text = f"{rec:,} / {exp:,}"
     text += " (none lost)" if lost == 0 else f" (**{lost:,} lost**, {100.0 * lost / max(exp, 1):.1f} %)"
-    if conn is not None and req is not None and conn < req:
-        text += f"; only {conn:,} of {req:,} connected"
+    missing = r.get("notConnected", 0)
+    if missing:
+        text += f"; **{missing:,} client connections failed**"
     return text
 
 
@@ -82,6 +82,32 @@ def idle(r):
     return "–" if v is None else f"{v:.2f} % of a core"
 
 
+KINDS = ("sse", "long", "short", "idle")
+
+
+def median_run(kind, runs):
+    """The pass to show: the median by the row's main figure. Deliveries are summed over every
+    pass, so a loss in any pass shows in the table."""
+    done = [r for r in runs if r]
+    if not done:
+        return {}
+    if kind == "idle":
+        key = lambda r: get(r, "cpuPercent") or 0
+    elif kind == "short":
+        key = lambda r: get(r, "requests", "perSecond") or 0
+    else:
+        key = lambda r: get(r, "latencyMs", "p50") if get(r, "latencyMs", "count") else float("inf")
+    chosen = dict(sorted(done, key=key)[(len(done) - 1) // 2])
+    if kind != "idle":
+        total = {k: sum(get(r, "deliveries", k) or 0 for r in done)
+                 for k in ("expected", "received", "lost")}
+        chosen["deliveries"] = dict(chosen.get("deliveries", {}), **total)
+        chosen["passes"] = len(done)
+        chosen["notConnected"] = sum((get(r, "clients", "requested") or 0)
+                                     - (get(r, "clients", "connected") or 0) for r in done)
+    return chosen
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--raw", required=True)
@@ -89,9 +115,12 @@ def main():
     p.add_argument("--markdown", required=True)
     p.add_argument("--chart-data", required=True)
     p.add_argument("--command", required=True)
+    p.add_argument("--repeat", type=int, default=1)
     a = p.parse_args()
     servers = a.servers.split()
-    res = {s: {k: load(a.raw, f"{s}-{k}") for k in ("sse", "long", "short", "idle")} for s in servers}
+    passes = range(1, a.repeat + 1)
+    runs = {s: {k: [load(a.raw, f"{s}-{k}-{i}") for i in passes] for k in KINDS} for s in servers}
+    res = {s: {k: median_run(k, runs[s][k]) for k in KINDS} for s in servers}
     clients = next((get(res[s]["sse"], "clients", "requested") for s in servers
                     if get(res[s]["sse"], "clients", "requested")), 0)
     short_clients = next((get(res[s]["short"], "clients", "requested") for s in servers
@@ -106,9 +135,9 @@ def main():
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     try:
         with open("/proc/loadavg") as f:
-            load = " ".join(f.read().split()[:3])
+            loadavg = " ".join(f.read().split()[:3])
     except OSError:
-        load = "?"
+        loadavg = "?"
 
     names = [NAMES.get(s, s) for s in servers]
     rows = [
@@ -128,28 +157,45 @@ def main():
     out = [f"# Benchmark {now}", "",
            f"Machine: {os.cpu_count()} cores ({cpu_model}), {platform.system()} {platform.release()}; "
            "load generator (`pushlab-cli bench`, one thread) on the same cores, loopback; "
-           f"load average when the report was written: {load} (other work on the machine "
+           f"load average when the report was written: {loadavg} (other work on the machine "
            "shows up in the latencies).",
            f"Command: `{a.command}`", "",
            "| " + " | ".join(["Measured"] + names) + " |",
            "|" + "---|" * (len(names) + 1)]
+    rows[1] = (f"SSE: deliveries received / expected, {a.repeat} passes", rows[1][1])
+    rows[6] = (f"Long poll: deliveries received / expected, {a.repeat} passes", rows[6][1])
+    rows[9] = (f"Short poll: deliveries received / expected, {a.repeat} passes", rows[9][1])
     for label, fn in rows:
         out.append("| " + " | ".join([label] + [fn(res[s]) for s in servers]) + " |")
     out += ["",
             "Latency is per delivery: the client's receive time minus the time the bench sent the "
             "publish request (both on this machine's monotonic clock). \"Reaches all\" p50 / p99 are "
-            "over every (message, client) delivery. Nchan's short-poll column runs nginx with one "
+            f"over every (message, client) delivery. Each figure comes from the median of {a.repeat} "
+            "passes (by p50, by requests/s for short poll, by CPU for idle); delivery counts add "
+            "up every pass. Nchan's short-poll column runs nginx with one "
             "worker (interval polling); its other rows run two. Memory per connection is the "
             "growth of the server's resident memory (all its processes) from before the clients "
             "connected to after, divided by the clients connected.", ""]
     notes = []
     for s in servers:
         for k in ("sse", "long", "short"):
-            n = get(res[s][k], "note")
-            if n:
-                notes.append(f"- {NAMES.get(s, s)} {k}: {n.strip()}")
+            for i, r in enumerate(runs[s][k], 1):
+                n = get(r, "note")
+                if n:
+                    notes.append(f"- {NAMES.get(s, s)} {k}, pass {i}: {n.strip()}")
+                elif not r:
+                    notes.append(f"- {NAMES.get(s, s)} {k}, pass {i}: no result (see the run's log)")
     if notes:
         out += ["Notes:"] + notes + [""]
+    # Every pass, so the spread between passes is visible next to the median.
+    out += ["Every pass (SSE and long poll: p50 / p99 ms; short poll: requests/s):", "",
+            "| Server, load | " + " | ".join(f"pass {i}" for i in passes) + " |",
+            "|" + "---|" * (a.repeat + 1)]
+    for s in servers:
+        for k in ("sse", "long", "short"):
+            cells = [rps(r) if k == "short" else latency(r) for r in runs[s][k]]
+            out.append(f"| {NAMES.get(s, s)}, {k} | " + " | ".join(cells) + " |")
+    out.append("")
     with open(a.markdown, "w") as f:
         f.write("\n".join(out))
 

@@ -10,7 +10,8 @@
 #
 # Usage: bench/run.sh            (as root it installs what is missing from Debian first)
 # Environment: CLIENTS (10000), MESSAGES (10), RATE (2 per second), SHORT_CLIENTS (50),
-#   SHORT_SECONDS (5), IDLE_SECONDS (5), SERVERS ("pushlab nchan go"),
+#   SHORT_SECONDS (5), IDLE_SECONDS (5), SERVERS ("pushlab nchan go"), REPEAT (3 passes, the
+#   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
 #   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run).
 set -euo pipefail
@@ -23,6 +24,7 @@ SHORT_CLIENTS=${SHORT_CLIENTS:-50}
 SHORT_SECONDS=${SHORT_SECONDS:-5}
 IDLE_SECONDS=${IDLE_SECONDS:-5}
 SERVERS=${SERVERS:-"pushlab nchan go"}
+REPEAT=${REPEAT:-3}
 BUILD_DIR=${PUSHLAB_BENCH_BUILD:-$REPO/build-bench}
 RESULTS=${RESULTS:-$REPO/bench/results}
 LIMIT=120 # seconds, per bench run
@@ -151,24 +153,24 @@ idle() {
     after=$(cpu_seconds "$SERVER_PIDS")
     awk -v a="$after" -v b="$before" -v s="$IDLE_SECONDS" \
         'BEGIN { printf "{\"cpuSeconds\": %.3f, \"seconds\": %s, \"cpuPercent\": %.2f}\n", a - b, s, 100 * (a - b) / s }' \
-        >"$WORK/$name-idle.json"
+        >"$WORK/$name-idle-$PASS.json"
 }
 
 # bench NAME PATTERN CLIENTS [extra options...]
 bench() {
     local name=$1 pattern=$2 clients=$3
     shift 3
-    log "$name: $pattern, $clients clients"
+    log "pass $PASS/$REPEAT, $name: $pattern, $clients clients"
     "$CLI" bench --pattern "$pattern" --clients "$clients" --server-pid "$SERVER_PIDS" \
-        --duration-limit "$LIMIT" --json "$@" >"$WORK/$name-$pattern.json" || true
-    [[ -s $WORK/$name-$pattern.json ]] || echo '{}' >"$WORK/$name-$pattern.json"
+        --duration-limit "$LIMIT" --json "$@" >"$WORK/$name-$pattern-$PASS.json" || true
+    [[ -s $WORK/$name-$pattern-$PASS.json ]] || echo '{}' >"$WORK/$name-$pattern-$PASS.json"
 }
 
 run_pushlab() {
     start_pushlab
     idle pushlab
     local perf=()
-    if [[ ${PUSHLAB_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
+    if [[ ${PUSHLAB_PERF:-0} == 1 && $PASS == 1 ]] && command -v perf >/dev/null; then
         perf record -g -o "$RESULTS/pushlab-sse.perf.data" -p "$SERVER_PID" >/dev/null 2>&1 &
         perf=($!)
         STARTED+=("${perf[0]}")
@@ -217,21 +219,27 @@ run_nchan() {
 
 STAMP=$(date -u +%Y-%m-%d)
 mkdir -p "$RESULTS"
-for server in $SERVERS; do
-    case $server in
-    pushlab) run_pushlab ;;
-    nchan) run_nchan ;;
-    go) run_go ;;
-    *) die "unknown server '$server' (pushlab, nchan, go)" ;;
-    esac
+read -r -a order <<<"$SERVERS"
+for ((PASS = 1; PASS <= REPEAT; PASS++)); do
+    for server in "${order[@]}"; do
+        case $server in
+        pushlab) run_pushlab ;;
+        nchan) run_nchan ;;
+        go) run_go ;;
+        *) die "unknown server '$server' (pushlab, nchan, go)" ;;
+        esac
+    done
+    order=("${order[@]:1}" "${order[0]}") # rotate: no server always runs first or last
 done
 
 log "writing $RESULTS/$STAMP.md and $RESULTS/$STAMP.png"
+rm -rf "$RESULTS/$STAMP-raw"
 mkdir -p "$RESULTS/$STAMP-raw"
 cp "$WORK"/*.json "$RESULTS/$STAMP-raw/"
 python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
     --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
-    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS)"
+    --repeat "$REPEAT" \
+    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT)"
 gnuplot -e "datafile='$WORK/chart.dat'; output='$RESULTS/$STAMP.png'; clients='$CLIENTS'; stamp='$STAMP'" \
     "$REPO/bench/chart.gp"
 cat "$RESULTS/$STAMP.md"
