@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtCore/QElapsedTimer>
 #include <QtWidgets/QWidget>
 
 class QCheckBox;
@@ -41,5 +42,7 @@ private:
     QComboBox *m_rate = nullptr;   // child
     QLabel *m_status = nullptr;    // child
     QTimer *m_timer = nullptr;     // child
-    qint64 m_autoCount = 0;
+    qint64 m_autoCount = 0;        // numbers the "Auto N" texts
+    QElapsedTimer m_autoClock;     // since auto-publish (or its rate) started
+    qint64 m_autoSent = 0;         // published since then
 };

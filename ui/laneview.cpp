@@ -87,11 +87,12 @@ void LaneView::paintEvent(QPaintEvent *) {
     const double w = width(), h = height();
     const double liveX = g.xForTime(now);
 
-    painter.fillRect(rect(), PatternTheme::timelineBackground());
-    painter.fillRect(QRectF(0, 0, w, h), PatternTheme::tint(m_pattern));
+    const QColor background = PatternTheme::laneBackground(m_pattern);
+    painter.fillRect(rect(), background);
     // The future (right of "now") is left blank but shaded, so "now" reads as an edge.
     if (liveX < w)
-        painter.fillRect(QRectF(liveX, 0, w - liveX, h), QColor(255, 255, 255, 150));
+        painter.fillRect(QRectF(liveX, 0, w - liveX, h),
+                         PatternTheme::opaque(QColor(255, 255, 255, 150), background));
 
     // Grid at the ruler's ticks.
     painter.setPen(QPen(PatternTheme::gridLine(), 1));
@@ -110,7 +111,7 @@ void LaneView::paintEvent(QPaintEvent *) {
         const bool dense = double(last - first) > w / 6;
         QColor c = PatternTheme::publishGuide();
         c.setAlpha(dense ? 40 : 120);
-        QPen pen(c, 1, dense ? Qt::SolidLine : Qt::DashLine);
+        QPen pen(PatternTheme::opaque(c, background), 1, dense ? Qt::SolidLine : Qt::DashLine);
         painter.setPen(pen);
         std::vector<QLineF> lines;
         lines.reserve(last - first);
@@ -133,11 +134,11 @@ void LaneView::paintEvent(QPaintEvent *) {
             if (x2 < -1 || x1 > w + 1)
                 continue;
             painter.fillRect(QRectF(x1, barTop, std::max(2.0, x2 - x1), barHeight),
-                             spanColor(m_pattern, s.outcome));
+                             PatternTheme::opaque(spanColor(m_pattern, s.outcome), background));
             // Back-to-back requests (long polls re-issued at once) would merge into one bar:
             // a hairline marks where each one starts.
             if (x2 - x1 > 4)
-                painter.fillRect(QRectF(x1, barTop, 1, barHeight), QColor(255, 255, 255, 200));
+                painter.fillRect(QRectF(x1, barTop, 1, barHeight), Qt::white);
         }
     }
 
@@ -156,6 +157,7 @@ void LaneView::paintEvent(QPaintEvent *) {
             painter.setRenderHint(QPainter::Antialiasing);
             QColor whisker = color;
             whisker.setAlpha(140);
+            whisker = PatternTheme::opaque(whisker, background);
             QFont small = font();
             small.setPointSizeF(std::max(6.5, small.pointSizeF() * 0.82));
             painter.setFont(small);
@@ -240,7 +242,10 @@ void LaneView::paintEvent(QPaintEvent *) {
         painter.drawText(QRectF(0, 0, std::max(0.0, liveX - 8), barTop - 2),
                          Qt::AlignRight | Qt::AlignVCenter, tr("stopped"));
     }
-    m_lastPaintNs = timer.nsecsElapsed();
+    const qint64 ns = timer.nsecsElapsed();
+    ++m_paintStats.paints;
+    m_paintStats.totalNs += ns;
+    m_paintStats.maxNs = std::max(m_paintStats.maxNs, ns);
 }
 
 void LaneView::resizeEvent(QResizeEvent *event) {

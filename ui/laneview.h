@@ -26,8 +26,14 @@ public:
     QSize sizeHint() const override { return {800, 110}; }
     QSize minimumSizeHint() const override { return {200, 70}; }
 
-    // Cost of the last paint, for the benchmark.
-    qint64 lastPaintNs() const { return m_lastPaintNs; }
+    // What painting has cost so far, for the benchmark.
+    struct PaintStats {
+        qint64 paints = 0;
+        qint64 totalNs = 0;
+        qint64 maxNs = 0;
+    };
+    PaintStats paintStats() const { return m_paintStats; }
+    void resetPaintStats() { m_paintStats = {}; }
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -47,5 +53,5 @@ private:
     bool m_running = true;
     bool m_dragging = false;
     double m_lastDragX = 0;
-    qint64 m_lastPaintNs = 0;
+    PaintStats m_paintStats;
 };

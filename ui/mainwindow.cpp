@@ -175,9 +175,7 @@ void MainWindow::buildUi() {
     setCentralWidget(central);
 
     m_limits = new QLabel(this);
-    m_limits->setText(tr("Timeline keeps the last %1 · log keeps the last %2 events")
-                          .arg(Units::span(m_timeline.retentionUs()))
-                          .arg(QLocale().toString(m_log->maxRows())));
+    updateLimitsLabel();
     statusBar()->addPermanentWidget(m_limits);
 
     connect(m_composer, &Composer::publishRequested, this, &MainWindow::publish);
@@ -499,6 +497,20 @@ void MainWindow::exportWithDialog(ExportFormat format) {
                              tr("Could not write %1: %2").arg(path, error));
     else
         statusBar()->showMessage(tr("Exported %1").arg(path), 4000);
+}
+
+void MainWindow::setTimelineRetentionUs(qint64 us) {
+    m_timeline.setRetentionUs(us);
+    m_timeline.prune(PushLab::nowUs());
+    updateLimitsLabel();
+}
+
+void MainWindow::updateLimitsLabel() {
+    m_limits->setText(tr("Timeline keeps the last %1 · log keeps the last %2 events · "
+                         "table keeps %3 messages")
+                          .arg(Units::span(m_timeline.retentionUs()))
+                          .arg(QLocale().toString(m_log->maxRows()))
+                          .arg(m_race->maxRows()));
 }
 
 void MainWindow::applySetting(Pattern p, int value) {

@@ -65,6 +65,9 @@ public:
     // Writes the traffic log (the pattern filter applies); false with *error on failure.
     bool exportLog(const QString &path, ExportFormat format, QString *error = nullptr);
 
+    // How long the timeline keeps marks and bars (shown in the status bar).
+    void setTimelineRetentionUs(qint64 us);
+
     // For tests and the benchmark.
     Composer *composer() const { return m_composer; }
     PatternClient *client(PushLab::Pattern p) const {
@@ -107,6 +110,7 @@ private:
     void loadSettings();
     void saveSettings() const;
     void applySetting(PushLab::Pattern p, int value);
+    void updateLimitsLabel();
 
     // Models (no painting in them).
     TimelineModel m_timeline;

@@ -28,6 +28,20 @@ QColor PatternTheme::tint(Pattern p) {
     return c;
 }
 
+QColor PatternTheme::opaque(const QColor &over, const QColor &under) {
+    const double a = over.alphaF();
+    const auto mix = [a](double o, double u) {
+        return o * a + u * (1 - a);
+    };
+    return QColor::fromRgbF(float(mix(over.redF(), under.redF())),
+                            float(mix(over.greenF(), under.greenF())),
+                            float(mix(over.blueF(), under.blueF())));
+}
+
+QColor PatternTheme::laneBackground(Pattern p) {
+    return opaque(tint(p), timelineBackground());
+}
+
 QColor PatternTheme::publishGuide() {
     return QColor(0x3a, 0x40, 0x4c);
 }

@@ -53,13 +53,22 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
     const qint64 from = g.timeForX(-200), to = g.timeForX(w);
     const auto [first, last] = m_model->guideRange(from, to);
     // When dense, only the newest labels are legible: walk backwards from the newest.
+    const bool dense = double(last - first) > w / 6;
+    QColor guideColor = PatternTheme::publishGuide();
+    if (dense) {
+        guideColor.setAlpha(60);
+        guideColor = PatternTheme::opaque(guideColor, palette().window().color());
+    }
+    const QPen guidePen(guideColor, 1, dense ? Qt::SolidLine : Qt::DashLine);
     double freeUntil = 1e12;
     int drawn = 0;
-    for (size_t i = last; i > first && drawn < 200; --i) {
+    for (size_t i = last; i > first; --i) {
         const TimelineGuide &guide = m_model->guides()[i - 1];
         const double x = std::round(g.xForTime(guide.publishedAtUs)) + 0.5;
-        painter.setPen(QPen(PatternTheme::publishGuide(), 1, Qt::DashLine));
+        painter.setPen(guidePen);
         painter.drawLine(QPointF(x, row + 2), QPointF(x, h));
+        if (drawn >= 100)
+            continue;
         // Elide to the room left before the next (newer) label.
         const double room = std::min({freeUntil, w, x + 200}) - x - 6;
         if (room < 24)
