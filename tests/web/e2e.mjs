@@ -17,6 +17,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                        '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// A host name that is not loopback in the page's eyes, resolved by Chromium to 127.0.0.1 anyway:
+// it shows the page as a browser on another machine sees it, without leaving loopback.
+const REMOTE_HOST = 'pushlab-remote.test';
+const RESOLVER_ARG = `--host-resolver-rules=MAP ${REMOTE_HOST} 127.0.0.1`;
 const WAIT_MS = 15000; // per condition; generous because the machine is shared
 
 // ---- arguments ---------------------------------------------------------------------------------
@@ -234,7 +238,7 @@ async function run() {
     base = await startServer(resolve(args.cli));
     console.log(`# server: ${base}`);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, RESOLVER_ARG], timeout: 30000 });
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await context.newPage();
     const pageErrors = [];
@@ -382,6 +386,66 @@ async function run() {
         const peers = await page.locator('#peers-body tr').count();
         if (peers < 1)
             throw new Error('the connected-clients table lists no peer');
+    });
+
+    await check('the page says when its clock cannot be trusted for latency', async () => {
+        // The page on the server's machine, with sane latencies, shows no warning.
+        const trusted = await page.evaluate(() => ({
+            flag: document.body.dataset.clockTrusted,
+            hidden: document.querySelector('#clock-notice').hidden,
+        }));
+        if (trusted.flag !== 'true' || !trusted.hidden)
+            throw new Error(`the page on 127.0.0.1 warns about its clock: ${JSON.stringify(trusted)}`);
+
+        // Loaded from another host name: a browser on another machine.
+        const remote = await browser.newContext();
+        try {
+            const p = await remote.newPage();
+            p.on('pageerror', (e) => pageErrors.push(`(remote page) ${e.message}`));
+            const url = new URL(base);
+            url.hostname = REMOTE_HOST;
+            await p.goto(url.href, { waitUntil: 'load' });
+            const notice = await p.locator('#clock-notice');
+            await notice.waitFor({ state: 'visible', timeout: WAIT_MS }).catch(() => {
+                throw new Error(`the page loaded from ${url.host} shows no clock warning`);
+            });
+            const text = await notice.textContent();
+            if (!text.includes(REMOTE_HOST) || !/clock/.test(text))
+                throw new Error(`the notice on ${url.host} says "${text}"`);
+        } finally {
+            await remote.close();
+        }
+
+        // On the server's machine but with a clock 60 s slow: latencies come out negative.
+        const skewed = await browser.newContext();
+        try {
+            const p = await skewed.newPage();
+            p.on('pageerror', (e) => pageErrors.push(`(skewed page) ${e.message}`));
+            await p.addInitScript(() => {
+                const skewMs = 60000;
+                const realNow = Date.now.bind(Date);
+                Date.now = () => realNow() - skewMs;
+                const origin = performance.timeOrigin - skewMs;
+                Object.defineProperty(performance, 'timeOrigin', { get: () => origin });
+            });
+            await p.goto(base, { waitUntil: 'load' });
+            await p.waitForFunction(() => document.querySelector('#lane-sse')?.dataset.state === 'open', null,
+                                    { timeout: WAIT_MS });
+            await publishViaApi('Published while a page runs 60 s slow');
+            const notice = await p.locator('#clock-notice');
+            await notice.waitFor({ state: 'visible', timeout: WAIT_MS }).catch(async () => {
+                const shown = await p.textContent('#lane-sse .messages li[data-id] .lat').catch(() => null);
+                throw new Error(`a page whose clock is 60 s slow shows no clock warning (latency shown: ${shown})`);
+            });
+            const text = await notice.textContent();
+            if (!/cannot be trusted/.test(text))
+                throw new Error(`the notice on the skewed page says "${text}"`);
+            const latency = await p.textContent('#lane-sse .messages li[data-id] .lat');
+            if (!/^-/.test(latency))
+                throw new Error(`the skewed page shows latency "${latency}", not a negative one`);
+        } finally {
+            await skewed.close();
+        }
     });
 
     await check('no uncaught error in the page', async () => {
