@@ -111,14 +111,10 @@ QUrl apiUrl(const QUrl &base, const QString &path, const QString &query) {
 }
 
 QString describeGap(const Gap &gap) {
-    if (gap.firstAvailableId > gap.lastSeenId + 1) {
-        return QStringLiteral("gap: the server no longer has the messages after id %1; "
-                              "its history starts at id %2")
-            .arg(gap.lastSeenId)
-            .arg(gap.firstAvailableId);
-    }
-    return QStringLiteral("gap: id %1 is unknown to the server (another server run?); "
-                          "its history starts at id %2")
+    // The wire does not say which: messages that fell out of the history ring, or an id from an
+    // earlier server run (the statistics tell the two apart by the ids that follow).
+    return QStringLiteral("gap: ids after %1 and before %2 are not in the server's history "
+                          "(dropped from it, or the server restarted)")
         .arg(gap.lastSeenId)
         .arg(gap.firstAvailableId);
 }

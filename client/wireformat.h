@@ -39,7 +39,7 @@ std::optional<quint64> unsignedFromJson(const QJsonValue &value);
 // base + path (+ query), keeping any path prefix of the base URL: the API of a server origin.
 QUrl apiUrl(const QUrl &base, const QString &path, const QString &query = {});
 
-// "gap: ids 11..19 are gone (history starts at 20)"
+// "gap: ids after N and before F are not in the server's history (...)"
 QString describeGap(const Gap &gap);
 void applyGap(TrafficEvent &event, const Gap &gap);
 

@@ -284,6 +284,7 @@ public:
         QTimer duration;
         if (m_options.durationSeconds > 0) {
             duration.setSingleShot(true);
+            duration.setTimerType(Qt::PreciseTimer); // a coarse timer may be 5 % late
             QObject::connect(&duration, &QTimer::timeout, &m_context, [this] { finish(0); });
             duration.start(int(m_options.durationSeconds * 1000));
         }
