@@ -76,6 +76,9 @@ void SseClient::stopClient() {
     m_reply = nullptr;
     m_streamOpen = false;
     m_parser.restart();
+    // Like the polling clients, a client started again watches from "now": replaying what was
+    // missed while stopped is for reconnections (and for setLastEventId() before start()).
+    m_parser.setLastEventId(QString());
 }
 
 void SseClient::connectStream() {

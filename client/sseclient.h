@@ -38,7 +38,7 @@ public:
 
     // The id sent as Last-Event-ID on the next connection.
     QString lastEventId() const { return m_parser.lastEventId(); }
-    // Resume from a known id (before start(), or for the next reconnection).
+    // Resume from a known id (before start(), or for the next reconnection). stop() forgets it.
     void setLastEventId(const QString &id) { m_parser.setLastEventId(id); }
     bool isConnected() const { return m_streamOpen; }
 

@@ -125,6 +125,7 @@ private Q_SLOTS:
     void sseResumesAfterServerRestartAndReportsTheGap();
     void clientsRecoverWhenTheServerComesBack_data();
     void clientsRecoverWhenTheServerComesBack();
+    void sseStartedAgainWatchesFromNow();
     void publisherReportsTheStoredMessage();
     void publisherReportsErrors();
     void stopAbortsAndSaysSo_data();
@@ -186,6 +187,10 @@ void tst_PatternClients::rapidPublishesArriveExactlyOnceInOrder() {
     QCOMPARE(s.errors, 0);
     QVERIFY(s.bytesIn > count * 40); // at least the message JSON crossed the wire
     QVERIFY(s.minMs >= 0);
+    qInfo("%s: %d rapid publishes, %lld requests, %lld bytes in; latency mean %.2f p50 %.2f p99 "
+          "%.2f max %.2f ms",
+          qPrintable(PushLab::patternName(pattern)), count, s.requests, s.bytesIn, s.meanMs,
+          s.p50Ms, s.p99Ms, s.maxMs);
     client->stop();
     QVERIFY(!client->isRunning());
 }
@@ -386,6 +391,36 @@ void tst_PatternClients::clientsRecoverWhenTheServerComesBack() {
     QCOMPARE(recorder->stats.total().duplicates, 0);
     QVERIFY(client->isRunning());
     client->stop();
+}
+
+void tst_PatternClients::sseStartedAgainWatchesFromNow() {
+    auto server = startServer();
+    QVERIFY(server);
+    SseClient client;
+    auto *recorder = new Recorder(&client);
+    client.setBaseUrl(originOf(*server));
+    client.start();
+    QTRY_COMPARE(server->openStreamCount(), 1);
+    server->publish(QStringLiteral("seen"));
+    QTRY_COMPARE(recorder->messages.size(), 1);
+    client.stop();
+    QTRY_COMPARE(server->openStreamCount(), 0);
+    server->publish(QStringLiteral("while stopped"));
+    client.start();
+    QTRY_COMPARE(server->openStreamCount(), 1);
+    server->publish(QStringLiteral("after start"));
+    QTRY_COMPARE(recorder->messages.size(), 2);
+    QCOMPARE(recorder->messages.last().text, QStringLiteral("after start"));
+    QCOMPARE(recorder->ofKind(TrafficEvent::Kind::RequestSent).last().lastEventId, QString());
+
+    // Unless told where to resume.
+    client.stop();
+    client.setLastEventId(QString::number(recorder->messages.first().id));
+    client.start();
+    QTRY_COMPARE(recorder->messages.size(), 4); // "while stopped" and "after start" replayed
+    QCOMPARE(recorder->messages.at(2).text, QStringLiteral("while stopped"));
+    QCOMPARE(recorder->stats.total().duplicates, 1); // "after start" seen twice, and counted so
+    client.stop();
 }
 
 void tst_PatternClients::publisherReportsTheStoredMessage() {
