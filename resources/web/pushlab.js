@@ -21,10 +21,21 @@
         return node;
     }
 
+    // Resolves after ms, or at once when signal aborts; leaves no listener behind either way
+    // (a poll loop sleeps several times a second for hours).
     const sleep = (ms, signal) => new Promise((resolve) => {
-        const timer = setTimeout(resolve, ms);
+        if (signal && signal.aborted) {
+            resolve();
+            return;
+        }
+        const onAbort = () => { clearTimeout(timer); resolve(); };
+        const timer = setTimeout(() => {
+            if (signal)
+                signal.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
         if (signal)
-            signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+            signal.addEventListener('abort', onAbort, { once: true });
     });
 
     // ---- clock -------------------------------------------------------------------------------
@@ -409,8 +420,10 @@
                     failures = 0;
                     this.setError('');
                 } catch (e) {
-                    if (signal.aborted)
+                    if (signal.aborted) {
+                        timeline.end('short', span, 'aborted'); // paused: the request was cancelled
                         break;
+                    }
                     ++failures;
                     this.setError(`Request failed (${e.message}); retrying.`);
                 }
@@ -478,8 +491,10 @@
                     failures = 0;
                     this.setError('');
                 } catch (e) {
-                    if (signal.aborted)
+                    if (signal.aborted) {
+                        timeline.end('long', span, 'aborted'); // paused: the request was cancelled
                         break;
+                    }
                     ++failures;
                     this.setError(`Request failed (${e.message}); retrying.`);
                 }
@@ -757,8 +772,14 @@
         });
     }
 
-    function animate() {
-        drawTimeline();
+    // About 30 redraws a second: the 30 s window scrolls one pixel per ~25 ms, so more frames
+    // would cost CPU without looking smoother.
+    let lastDraw = -Infinity;
+    function animate(now) {
+        if (now - lastDraw >= 30) {
+            lastDraw = now;
+            drawTimeline();
+        }
         requestAnimationFrame(animate);
     }
 

@@ -375,6 +375,28 @@ async function run() {
             console.log('# note: the stream had already reopened before the messages were published');
     });
 
+    await check('Pause stops every lane and Resume catches up with nothing lost or duplicated', async () => {
+        for (const p of ['short', 'long', 'sse'])
+            await page.click(`#lane-${p} [data-role="pause"]`);
+        await waitForLanes(page, 'all three lanes paused',
+            (l) => ['short', 'long', 'sse'].every((p) => l[p].state === 'paused'));
+        for (let i = 1; i <= 2; ++i)
+            await publishViaApi(`While paused ${i}`);
+        for (const p of ['short', 'long', 'sse'])
+            await page.click(`#lane-${p} [data-role="pause"]`);
+        const lanes = await waitForLanes(page, 'the resumed lanes to catch up', allShow(published.length));
+        for (const p of ['short', 'long', 'sse']) {
+            const l = lanes[p];
+            if (!sameIds(l.ids, published))
+                throw new Error(`${p} lane shows ids [${l.ids}] instead of [${published}]`);
+            if (l.duplicates !== '0' || l.lost !== '0' || l.gaps !== '0')
+                throw new Error(`${p} lane reports duplicates=${l.duplicates} lost=${l.lost} gaps=${l.gaps}`);
+        }
+        const labels = await page.$$eval('.lane [data-role="pause"]', (b) => b.map((x) => x.textContent));
+        if (!labels.every((t) => t === 'Pause'))
+            throw new Error(`after Resume the buttons read ${JSON.stringify(labels)}`);
+    });
+
     await check('the connected-clients readout counts this page under each pattern', async () => {
         const stats = await (await fetch(`${base}api/stats`)).json();
         if (!(stats.patterns?.sse?.open >= 1))
