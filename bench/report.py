@@ -72,6 +72,16 @@ def cpu(r):
     return f"{v:.2f} s in {secs:.1f} s"
 
 
+def cpu_per(r, what):
+    """Server CPU in the publish phase per delivery (SSE, long poll) or per answer (short poll):
+    less sensitive to other work on the machine than the latencies."""
+    v = get(r, "server", "cpuPublishSeconds")
+    n = get(r, "requests", "publishPhase") if what == "request" else get(r, "latencyMs", "count")
+    if v is None or not n:
+        return "–"
+    return f"{1e6 * v / n:.1f} µs"
+
+
 def rps(r):
     v = get(r, "requests", "perSecond")
     return "–" if v is None or not r else f"{v:,.0f}"
@@ -146,12 +156,16 @@ def main():
         ("SSE: server memory per open stream", lambda r: per_conn(r["sse"])),
         (f"SSE: connect all {clients:,}", lambda r: connect(r["sse"])),
         ("SSE: server CPU while publishing", lambda r: cpu(r["sse"])),
+        ("SSE: server CPU per delivery", lambda r: cpu_per(r["sse"], "delivery")),
         (f"Long poll: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["long"])),
         ("Long poll: deliveries received / expected", lambda r: loss(r["long"])),
         ("Long poll: server memory per waiting client", lambda r: per_conn(r["long"])),
+        ("Long poll: server CPU per delivery (answer + next request)",
+         lambda r: cpu_per(r["long"], "delivery")),
         (f"Short poll, {short_clients} keep-alive connections: requests/s",
          lambda r: rps(r["short"])),
         ("Short poll: deliveries received / expected", lambda r: loss(r["short"])),
+        ("Short poll: server CPU per request", lambda r: cpu_per(r["short"], "request")),
         ("Idle: server CPU with no clients", lambda r: idle(r["idle"])),
     ]
     out = [f"# Benchmark {now}", "",
@@ -162,9 +176,8 @@ def main():
            f"Command: `{a.command}`", "",
            "| " + " | ".join(["Measured"] + names) + " |",
            "|" + "---|" * (len(names) + 1)]
-    rows[1] = (f"SSE: deliveries received / expected, {a.repeat} passes", rows[1][1])
-    rows[6] = (f"Long poll: deliveries received / expected, {a.repeat} passes", rows[6][1])
-    rows[9] = (f"Short poll: deliveries received / expected, {a.repeat} passes", rows[9][1])
+    rows = [(label + f", {a.repeat} passes" if "received / expected" in label else label, fn)
+            for label, fn in rows]
     for label, fn in rows:
         out.append("| " + " | ".join([label] + [fn(res[s]) for s in servers]) + " |")
     out += ["",

@@ -171,7 +171,8 @@ run_pushlab() {
     idle pushlab
     local perf=()
     if [[ ${PUSHLAB_PERF:-0} == 1 && $PASS == 1 ]] && command -v perf >/dev/null; then
-        perf record -g -o "$RESULTS/pushlab-sse.perf.data" -p "$SERVER_PID" >/dev/null 2>&1 &
+        mkdir -p "$RESULTS/tmp" # git-ignored
+        perf record -g -o "$RESULTS/tmp/pushlab-sse.perf.data" -p "$SERVER_PID" >/dev/null 2>&1 &
         perf=($!)
         STARTED+=("${perf[0]}")
     fi

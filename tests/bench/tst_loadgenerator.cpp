@@ -75,6 +75,30 @@ private Q_SLOTS:
         host.stop();
     }
 
+    void publishesThroughTheSeedGetRoute() {
+        ServerConfig config;
+        config.port = 0;
+        ServerHost host(config);
+        QVERIFY(host.start());
+        const QString base = host.url().adjusted(QUrl::RemovePath).toString();
+        const auto parsed = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--pattern=sse"),
+             QStringLiteral("--subscribe-url=") + base + QStringLiteral("/events"),
+             QStringLiteral("--publish-url=") + base +
+                 QStringLiteral("/updatemessage?message={text}"),
+             QStringLiteral("--publish-method=GET"), QStringLiteral("--clients=5"),
+             QStringLiteral("--messages=3"), QStringLiteral("--rate=20"),
+             QStringLiteral("--settle=0.2"), QStringLiteral("--duration-limit=30")});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        LoadGenerator generator(*parsed.options);
+        QVERIFY(generator.prepare().empty());
+        const BenchResult r = generator.run();
+        QCOMPARE(r.publishErrors, 0);
+        QCOMPARE(r.received, 15);
+        QCOMPARE(r.lost, 0);
+        host.stop();
+    }
+
     void refusedClientsAreReportedNotHidden() {
         QTcpServer probe;
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
