@@ -7,7 +7,7 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set grid ytics
-set key top left
+set key below horizontal
 set ylabel "ms (lower is better)"
 set title "One message reaches every client: p50 / p99"
 set yrange [0:*]
@@ -19,5 +19,5 @@ set ylabel "requests per second (higher is better)"
 set title "Short poll, keep-alive connections"
 set key off
 set format y "%.0s%c"
-plot datafile using 6:xtic(1) lc rgb "#ef6c00"
+plot datafile using 6:xtic(7) lc rgb "#ef6c00"
 unset multiplot
