@@ -192,8 +192,8 @@ bool PushServer::listen(QString *errorMessage) {
         return false;
     }
     bind(m_listener);
-    m_heartbeatTimer.start();
-    m_sweepTimer.start();
+    // The heartbeat and sweep timers run only while there is someone to beat or sweep for:
+    // an idle server wakes up for nothing.
     if (m_config.tickerSeconds > 0)
         m_tickerTimer.start();
     qCInfo(lcServer, "listening on %s:%d", qPrintable(m_config.bindAddress.toString()), port());
@@ -257,6 +257,8 @@ bool PushServer::accept(QTcpSocket *socket) {
     c.peerPort = socket->peerPort();
     c.lastActivityMs = PushLab::monotonicMs();
     m_connections.emplace(socket, std::move(c));
+    if (!m_sweepTimer.isActive())
+        m_sweepTimer.start();
     // Connected before QHttpServer's own handlers, so ours run first on every signal.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] { onDisconnected(socket); });
@@ -297,6 +299,10 @@ void PushServer::onDisconnected(QTcpSocket *socket) {
     if (c.state == ConnState::Streaming)
         removeStream(c);
     m_connections.erase(it);
+    if (m_connections.empty())
+        m_sweepTimer.stop();
+    if (m_streams.empty())
+        m_heartbeatTimer.stop();
 }
 
 bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) {
@@ -810,6 +816,8 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     c.flavour = flavour;
     c.streamIndex = m_streams.size();
     m_streams.push_back(Stream{socket, c.fd, flavour});
+    if (!m_heartbeatTimer.isActive())
+        m_heartbeatTimer.start();
     // From now on the socket carries only the stream: a second request must never be parsed
     // and answered into it (QHttpServer would), but reading goes on so a vanished peer is
     // noticed at once; whatever it sends is discarded.

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void longPollRejectsBadParameters_data();
     void longPollRejectsBadParameters();
     void sseFramingIsExact();
+    void sseHeartbeatKeepsStreamAlive();
     void sseReplaysFromLastEventId_data();
     void sseReplaysFromLastEventId();
     void sseSaysWhenHistoryIsGone();
@@ -270,6 +271,18 @@ void TestPushServer::sseFramingIsExact() {
     QVERIFY(!m.json.contains('\n'));
     QCOMPARE(jsonObject(m.json).value(QStringLiteral("text")).toString(),
              QStringLiteral("line one\nline two"));
+}
+
+void TestPushServer::sseHeartbeatKeepsStreamAlive() {
+    ServerConfig config;
+    config.heartbeatMs = 100;
+    auto server = startServer(config);
+    RawHttp http(server->port());
+    http.get("/api/events");
+    const QByteArray got = http.readUntil(": heartbeat\n\n: heartbeat\n\n", 5000);
+    QVERIFY2(got.endsWith("retry: 2000\n\n: heartbeat\n\n: heartbeat\n\n"), got.constData());
+    const Message &m = server->publish(QStringLiteral("after beats"));
+    QVERIFY(http.readUntil(m.sseEvent).contains(m.sseEvent));
 }
 
 void TestPushServer::sseReplaysFromLastEventId_data() {
