@@ -133,6 +133,31 @@ bool methodAllowed(Route route, RequestInfo::Method method) {
     }
 }
 
+// A GET answer that is never cached and may be read from any origin (polls, stats).
+HttpResponse uncached(HttpResponse response) {
+    response.header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", "*");
+    return response;
+}
+
+// The seed demo's plain-text answers.
+HttpResponse seedText(const QByteArray &text) {
+    HttpResponse response(200);
+    response.body("text/plain; charset=utf-8", text)
+        .header("Cache-Control", "no-cache")
+        .header("Access-Control-Allow-Origin", "*");
+    return response;
+}
+
+// Why a message text cannot be published, or nothing when it can.
+std::optional<HttpResponse> textProblem(const QString &text, const QString &whenEmpty) {
+    if (text.trimmed().isEmpty())
+        return HttpResponse::error(400, whenEmpty);
+    if (text.toUtf8().size() > maxTextBytes)
+        return HttpResponse::error(
+            413, QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes));
+    return std::nullopt;
+}
+
 } // namespace
 
 PushServer::PushServer(const ServerConfig &config, QObject *parent)
@@ -493,15 +518,8 @@ void PushServer::handlePublish(Connection &c, const RequestInfo &info) {
             return;
         }
     }
-    if (text.trimmed().isEmpty()) {
-        send(c, HttpResponse::error(400, QStringLiteral("The message text is empty.")));
-        return;
-    }
-    if (text.toUtf8().size() > maxTextBytes) {
-        send(c,
-             HttpResponse::error(
-                 413,
-                 QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+    if (const auto problem = textProblem(text, QStringLiteral("The message text is empty."))) {
+        send(c, *problem);
         return;
     }
     const Message &m = publish(text);
@@ -551,11 +569,7 @@ void PushServer::handleShortPoll(Connection &c, const RequestInfo &info) {
     }
     int count = 0;
     const QByteArray body = pollBody(since, &count);
-    send(c,
-         HttpResponse::json(200, body)
-             .header("Cache-Control", "no-store")
-             .header("Access-Control-Allow-Origin", "*"),
-         Pattern::ShortPoll, count);
+    send(c, uncached(HttpResponse::json(200, body)), Pattern::ShortPoll, count);
 }
 
 void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flavour) {
@@ -568,12 +582,7 @@ void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flav
         }
         if (const Message *next = m_log.nextAfter(c.seedCursor)) {
             c.seedCursor = next->id;
-            send(c,
-                 HttpResponse(200)
-                     .body("text/plain; charset=utf-8", next->text.toUtf8())
-                     .header("Cache-Control", "no-cache")
-                     .header("Access-Control-Allow-Origin", "*"),
-                 Pattern::LongPoll, 1);
+            send(c, seedText(next->text.toUtf8()), Pattern::LongPoll, 1);
             return;
         }
         park(c, c.seedCursor, m_config.seedWaitSeconds, Flavour::Seed);
@@ -605,11 +614,7 @@ void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flav
     if (m_log.hasAfter(since) || m_log.gapAfter(since)) {
         int count = 0;
         const QByteArray body = pollBody(since, &count);
-        send(c,
-             HttpResponse::json(200, body)
-                 .header("Cache-Control", "no-store")
-                 .header("Access-Control-Allow-Origin", "*"),
-             Pattern::LongPoll, count);
+        send(c, uncached(HttpResponse::json(200, body)), Pattern::LongPoll, count);
         return;
     }
     park(c, since, timeout, Flavour::Api);
@@ -656,18 +661,9 @@ void PushServer::onDeadline() {
         const Flavour flavour = c.flavour;
         unpark(c);
         if (flavour == Flavour::Seed) {
-            send(c,
-                 HttpResponse(200)
-                     .body("text/plain; charset=utf-8", "No new messages")
-                     .header("Cache-Control", "no-cache")
-                     .header("Access-Control-Allow-Origin", "*"),
-                 Pattern::LongPoll);
+            send(c, seedText("No new messages"), Pattern::LongPoll);
         } else {
-            send(c,
-                 HttpResponse(204)
-                     .header("Cache-Control", "no-store")
-                     .header("Access-Control-Allow-Origin", "*"),
-                 Pattern::LongPoll);
+            send(c, uncached(HttpResponse(204)), Pattern::LongPoll);
         }
         drainQueue(c);
     }
@@ -682,10 +678,7 @@ void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache) {
     if (cached == cache->end()) {
         int count = 0;
         const QByteArray body = pollBody(since, &count);
-        const QByteArray bytes = HttpResponse::json(200, body)
-                                     .header("Cache-Control", "no-store")
-                                     .header("Access-Control-Allow-Origin", "*")
-                                     .toBytes();
+        const QByteArray bytes = uncached(HttpResponse::json(200, body)).toBytes();
         cached = cache->emplace(since, std::make_pair(bytes, count)).first;
     }
     auto &counters = m_counters[patternIndex(Pattern::LongPoll)];
@@ -702,12 +695,7 @@ void PushServer::answerSeedWaiting(Connection &c) {
     if (!next)
         return;
     c.seedCursor = next->id;
-    send(c,
-         HttpResponse(200)
-             .body("text/plain; charset=utf-8", next->text.toUtf8())
-             .header("Cache-Control", "no-cache")
-             .header("Access-Control-Allow-Origin", "*"),
-         Pattern::LongPoll, 1);
+    send(c, seedText(next->text.toUtf8()), Pattern::LongPoll, 1);
 }
 
 void PushServer::fanOut(const Message &m) {
@@ -854,9 +842,7 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
 }
 
 void PushServer::handleStats(Connection &c) {
-    send(c, HttpResponse::json(200, statsJson())
-                .header("Cache-Control", "no-store")
-                .header("Access-Control-Allow-Origin", "*"));
+    send(c, uncached(HttpResponse::json(200, statsJson())));
 }
 
 QByteArray PushServer::statsJson() const {
@@ -925,15 +911,9 @@ int PushServer::closeStreams() {
 
 void PushServer::handleSeedUpdate(Connection &c, const RequestInfo &info) {
     const QString text = info.query.queryItemValue(QStringLiteral("message"), QUrl::FullyDecoded);
-    if (text.trimmed().isEmpty()) {
-        send(c, HttpResponse::error(400, QStringLiteral("Give the message as ?message=<text>.")));
-        return;
-    }
-    if (text.toUtf8().size() > maxTextBytes) {
-        send(c,
-             HttpResponse::error(
-                 413,
-                 QStringLiteral("A message may have at most %1 bytes of text.").arg(maxTextBytes)));
+    if (const auto problem =
+            textProblem(text, QStringLiteral("Give the message as ?message=<text>."))) {
+        send(c, *problem);
         return;
     }
     const Message &m = publish(text);
