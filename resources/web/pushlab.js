@@ -6,10 +6,10 @@
     const PATTERNS = ['short', 'long', 'sse'];
     const NAMES = { short: 'Short poll', long: 'Long poll', sse: 'SSE' };
     const MAX_LIST_ITEMS = 150;       // DOM rows kept per lane
-    const MAX_LATENCY_SAMPLES = 20000; // per lane; older half dropped beyond this
     const TIMELINE_KEEP_MS = 130000;   // longest timeline window plus a margin
     const STATS_PERIOD_MS = 2000;
 
+    const { formatLatency, LatencySamples, IdLedger, isLoopbackHost, shellQuote, shortAgent } = window.PushLabCore;
     const $ = (sel, root = document) => root.querySelector(sel);
 
     function el(tag, className, text) {
@@ -54,8 +54,7 @@
                 this.correctionMs += drift + 0.5;
         },
     };
-    const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
-    const sameMachine = LOOPBACK.test(location.hostname);
+    const sameMachine = isLoopbackHost(location.hostname);
     let negativeSeenUs = null;
 
     function updateClockNotice() {
@@ -77,45 +76,10 @@
         document.body.dataset.clockTrusted = String(text === '');
     }
 
-    function formatLatency(us) {
-        if (us === null || us === undefined || Number.isNaN(us))
-            return '—';
-        const ms = us / 1000;
-        const abs = Math.abs(ms);
-        if (abs < 1)
-            return `${ms.toFixed(2)} ms`;
-        if (abs < 10)
-            return `${ms.toFixed(1)} ms`;
-        if (abs < 1000)
-            return `${Math.round(ms)} ms`;
-        return `${(ms / 1000).toFixed(abs < 10000 ? 2 : 1)} s`;
-    }
-
     function formatClock(epochMs) {
         const d = new Date(epochMs);
         const pad = (n, w = 2) => String(n).padStart(w, '0');
         return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-    }
-
-    // ---- latency statistics -------------------------------------------------------------------
-    class LatencySamples {
-        constructor() { this.values = []; this.sorted = null; this.max = null; }
-        add(us) {
-            this.values.push(us);
-            if (this.values.length > MAX_LATENCY_SAMPLES)
-                this.values.splice(0, this.values.length / 2);
-            this.max = this.max === null ? us : Math.max(this.max, us);
-            this.sorted = null;
-        }
-        // Nearest-rank percentile: the smallest sample with at least q of the samples at or below it.
-        percentile(q) {
-            if (this.values.length === 0)
-                return null;
-            if (!this.sorted)
-                this.sorted = Float64Array.from(this.values).sort();
-            const rank = Math.max(1, Math.ceil(q * this.sorted.length));
-            return this.sorted[rank - 1];
-        }
     }
 
     // ---- timeline model -----------------------------------------------------------------------
@@ -184,10 +148,7 @@
             this.messages = 0;
             this.requests = 0;
             this.empty = 0;
-            this.duplicates = 0;
-            this.lost = 0;
-            this.gaps = 0;
-            this.lastId = null;   // highest id delivered (or announced as "now" by the server)
+            this.ledger = new IdLedger();
             this.latency = new LatencySamples();
             this.pending = []; // rows not yet in the DOM
             this.running = false;
@@ -223,42 +184,35 @@
         }
 
         refreshAlert() {
+            const { duplicates, lost, gaps } = this.ledger;
             const parts = [];
             if (this.errorText)
                 parts.push(this.errorText);
-            if (this.duplicates)
-                parts.push(`${this.duplicates} duplicate${this.duplicates === 1 ? '' : 's'} received`);
-            if (this.lost)
-                parts.push(`${this.lost} message${this.lost === 1 ? '' : 's'} skipped without a gap notice`);
-            if (this.gaps)
-                parts.push(`${this.gaps} gap${this.gaps === 1 ? '' : 's'} reported by the server`);
+            if (duplicates)
+                parts.push(`${duplicates} duplicate${duplicates === 1 ? '' : 's'} received`);
+            if (lost)
+                parts.push(`${lost} message${lost === 1 ? '' : 's'} skipped without a gap notice`);
+            if (gaps)
+                parts.push(`${gaps} gap${gaps === 1 ? '' : 's'} reported by the server`);
             this.alert.hidden = parts.length === 0;
             this.alert.textContent = parts.join(' · ');
-            this.root.dataset.duplicates = String(this.duplicates);
-            this.root.dataset.lost = String(this.lost);
-            this.root.dataset.gaps = String(this.gaps);
+            this.root.dataset.duplicates = String(duplicates);
+            this.root.dataset.lost = String(lost);
+            this.root.dataset.gaps = String(gaps);
         }
 
-        // The id the server said is "now": later deliveries are checked against it for holes.
-        announceLastId(id) {
-            if (typeof id === 'number' && (this.lastId === null || id > this.lastId))
-                this.lastId = id;
-        }
+        // The highest id this lane has seen (or the "now" the server announced): where to resume.
+        get lastId() { return this.ledger.lastId; }
 
         deliver(message, receivedUs, batchSize) {
             if (!message || typeof message.id !== 'number')
                 return;
             const id = message.id;
-            if (this.lastId !== null && id <= this.lastId) {
-                ++this.duplicates;
+            const verdict = this.ledger.accept(id);
+            if (verdict !== 'new')
                 this.refreshAlert();
+            if (verdict === 'duplicate')
                 return;
-            }
-            if (this.lastId !== null && id > this.lastId + 1) {
-                this.lost += id - this.lastId - 1;
-                this.refreshAlert();
-            }
-            this.lastId = id;
             ++this.messages;
             const latencyUs = typeof message.publishedAt === 'number' ? receivedUs - message.publishedAt : null;
             if (latencyUs !== null) {
@@ -292,20 +246,14 @@
         gap(info) {
             if (!info)
                 return;
-            ++this.gaps;
+            const missing = this.ledger.gap(info);
             const seen = info.lastSeenId;
             const first = info.firstAvailableId;
-            const missing = typeof seen === 'number' && typeof first === 'number' ? first - seen - 1 : null;
-            let text;
-            if (missing !== null && missing >= 0 && missing < 1e6)
-                text = `Gap: ${missing} message${missing === 1 ? '' : 's'} after #${seen} are no longer retained; ` +
-                       `resuming at #${first}.`;
-            else
-                text = `Gap: #${seen} is not from this server run (restarted?); resuming at #${first}.`;
+            const text = missing !== null
+                ? `Gap: ${missing} message${missing === 1 ? '' : 's'} after #${seen} ` +
+                  `${missing === 1 ? 'is' : 'are'} no longer retained; resuming at #${first}.`
+                : `Gap: #${seen} is not from this server run (restarted?); resuming at #${first}.`;
             this.enqueue({ node: el('li', 'gap', `⚠ ${text}`) });
-            // Messages before firstAvailableId are gone, and the server said so: no "skipped" count.
-            if (typeof first === 'number')
-                this.lastId = first - 1;
             this.refreshAlert();
         }
 
@@ -377,7 +325,7 @@
         const messages = Array.isArray(body.messages) ? body.messages : [];
         for (const m of messages)
             lane.deliver(m, receivedUs, messages.length);
-        lane.announceLastId(body.lastId);
+        lane.ledger.announce(body.lastId);
         return messages.length;
     }
 
@@ -463,7 +411,7 @@
                 try {
                     const response = await fetch('api/stats', { cache: 'no-store', signal });
                     if (response.ok)
-                        this.announceLastId((await response.json()).lastId);
+                        this.ledger.announce((await response.json()).lastId);
                 } catch (_) { /* fall back to "wait for the next message" */ }
             }
             while (!signal.aborted) {
@@ -861,8 +809,6 @@
     }
 
     // ---- routes -------------------------------------------------------------------------------
-    function shellQuote(s) { return `'${s.replace(/'/g, `'\\''`)}'`; }
-
     function routeTable() {
         const o = location.origin;
         return [
@@ -950,19 +896,6 @@
     }
 
     // ---- server stats and connected clients ---------------------------------------------------
-    function shortAgent(ua) {
-        if (!ua)
-            return '—';
-        const known = [/(Firefox)\/(\d+)/, /(Edg)\/(\d+)/, /(Chrome|Chromium|HeadlessChrome)\/(\d+)/, /(Version)\/(\d+).*Safari/,
-                       /^(PushLab[\w-]*)\/([\w.]+)/, /^(curl)\/([\w.]+)/, /^(Wget)\/([\w.]+)/];
-        for (const re of known) {
-            const m = ua.match(re);
-            if (m)
-                return `${m[1] === 'Version' ? 'Safari' : m[1] === 'Edg' ? 'Edge' : m[1]} ${m[2]}`;
-        }
-        return ua.length > 40 ? `${ua.slice(0, 40)}…` : ua;
-    }
-
     function renderStats(stats) {
         const server = $('#server');
         server.dataset.state = 'up';
