@@ -92,6 +92,11 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
     const QCommandLineOption settleOption(
         u"settle"_s, u"Pause between 'all connected' and the first publish (default 1)."_s, u"S"_s,
         u"1"_s);
+    const QCommandLineOption idleOption(
+        u"idle"_s,
+        u"After settling, hold every client S seconds with nothing published and report the "
+        "server's CPU meanwhile (default 0)."_s,
+        u"S"_s, u"0"_s);
     const QCommandLineOption drainOption(
         u"drain"_s,
         u"Wait up to S seconds for late deliveries after the last publish (default 5)."_s, u"S"_s,
@@ -105,7 +110,7 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         u"0"_s);
     parser.addOptions({helpOption, patternOption, clientsOption, messagesOption, rateOption,
                        serverOption, subscribeOption, publishOption, methodOption, cursorOption,
-                       pidOption, jsonOption, limitOption, durationOption, settleOption,
+                       pidOption, jsonOption, limitOption, durationOption, settleOption, idleOption,
                        drainOption, concurrencyOption, intervalOption});
 
     if (!parser.parse(arguments)) {
@@ -157,7 +162,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         !number(rateOption, 0.001, 100000, o.rate) ||
         !number(limitOption, 1, 3600, o.durationLimit) ||
         !number(durationOption, 0, 3600, o.minimumDuration) ||
-        !number(settleOption, 0, 60, o.settle) || !number(drainOption, 0, 600, o.drain) ||
+        !number(settleOption, 0, 60, o.settle) || !number(idleOption, 0, 600, o.idle) ||
+        !number(drainOption, 0, 600, o.drain) ||
         !integer(concurrencyOption, 1, 50000, o.connectConcurrency) ||
         !integer(intervalOption, 0, 60000, o.pollIntervalMs))
         return result;

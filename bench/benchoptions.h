@@ -28,6 +28,7 @@ struct BenchOptions final {
     double durationLimit = 120;    // hard bound for the whole run, seconds
     double minimumDuration = 0;    // the publish phase lasts at least this long (short-poll rate)
     double settle = 1.0;           // pause after everyone connected, before publishing
+    double idle = 0;               // then hold everyone this long with nothing published
     double drain = 5.0;            // wait for late deliveries after the last publish
     int connectConcurrency = 1000; // connection attempts in flight at once
     int pollIntervalMs = 0;        // short poll: pause between one answer and the next request

@@ -64,6 +64,8 @@ QJsonObject BenchResult::toJson() const {
         o[u"server"_s] = QJsonObject{{u"pids"_s, pids},
                                      {u"cpuConnectSeconds"_s, cpuConnectSeconds},
                                      {u"cpuPublishSeconds"_s, cpuPublishSeconds},
+                                     {u"idleSeconds"_s, idleSeconds},
+                                     {u"cpuIdleSeconds"_s, cpuIdleSeconds},
                                      {u"rssBeforeKiB"_s, static_cast<qint64>(rssBeforeKiB)},
                                      {u"rssConnectedKiB"_s, static_cast<qint64>(rssConnectedKiB)},
                                      {u"rssPerConnectionKiB"_s, rssPerConnectionKiB}};
@@ -112,6 +114,10 @@ QString BenchResult::toText() const {
                  QString::number(static_cast<double>(rssConnectedKiB) / 1024.0, 'f', 1),
                  QString::number(rssPerConnectionKiB, 'f', 1));
     }
+    if (serverSampled && idleSeconds > 0)
+        t +=
+            u"  idle             server CPU %1 s in %2 s with every client held, nothing published\n"_s
+                .arg(QString::number(cpuIdleSeconds, 'f', 3), QString::number(idleSeconds, 'f', 1));
     t += u"  elapsed          %1 s, load generator CPU %2 s%3\n"_s.arg(
         QString::number(elapsedSeconds, 'f', 1), QString::number(benchCpuSeconds, 'f', 2),
         timedOut ? u" (stopped by --duration-limit)"_s : QString());

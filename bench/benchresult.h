@@ -46,6 +46,8 @@ struct BenchResult final {
     std::vector<int> serverPids;
     double cpuConnectSeconds = 0; // server CPU time while clients connected (and settled)
     double cpuPublishSeconds = 0; // server CPU time during the publish phase
+    double idleSeconds = 0;       // --idle: clients held with nothing published ...
+    double cpuIdleSeconds = 0;    // ... and the server's CPU time meanwhile
     std::int64_t rssBeforeKiB = 0;
     std::int64_t rssConnectedKiB = 0;
     double rssPerConnectionKiB = 0;

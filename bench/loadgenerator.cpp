@@ -796,6 +796,22 @@ BenchResult LoadGenerator::run() {
     r.allConnected = r.connected == o.clients;
     const ProcSampler::Sample connected = e.sampler.sample();
 
+    // Optional idle phase: every client held, nothing published. A server whose work grows
+    // with its connections even when nothing happens shows it here.
+    if (o.idle > 0) {
+        e.phase = "idle";
+        const std::int64_t idleEnd =
+            std::min(deadline, nowUs() + static_cast<std::int64_t>(o.idle * 1e6));
+        const std::int64_t idleStart = nowUs();
+        while (nowUs() < idleEnd)
+            e.turn(idleEnd);
+        const ProcSampler::Sample idled = e.sampler.sample();
+        r.idleSeconds = static_cast<double>(nowUs() - idleStart) / 1e6;
+        if (connected.valid && idled.valid)
+            r.cpuIdleSeconds = idled.cpuSeconds - connected.cpuSeconds;
+    }
+    const ProcSampler::Sample beforePublish = e.sampler.sample();
+
     // Phase 3: publish M messages at R per second, then wait for the stragglers.
     e.phase = "publishing";
     e.ledger.setSubscribedClients(r.connected);
@@ -856,10 +872,10 @@ BenchResult LoadGenerator::run() {
     r.requestsPerSecond =
         r.phaseSeconds > 0 ? static_cast<double>(e.answers - answersBefore) / r.phaseSeconds : 0.0;
     r.httpErrors = e.httpErrors;
-    if (before.valid && connected.valid && after.valid) {
+    if (before.valid && connected.valid && beforePublish.valid && after.valid) {
         r.serverSampled = true;
         r.cpuConnectSeconds = connected.cpuSeconds - before.cpuSeconds;
-        r.cpuPublishSeconds = after.cpuSeconds - connected.cpuSeconds;
+        r.cpuPublishSeconds = after.cpuSeconds - beforePublish.cpuSeconds;
         r.rssBeforeKiB = before.rssKiB;
         r.rssConnectedKiB = connected.rssKiB;
         r.rssPerConnectionKiB =

@@ -82,6 +82,13 @@ def cpu_per(r, what):
     return f"{1e6 * v / n:.1f} µs"
 
 
+def held_idle(r):
+    v, secs = get(r, "server", "cpuIdleSeconds"), get(r, "server", "idleSeconds")
+    if v is None or not secs:
+        return "–"
+    return f"{100 * v / secs:.2f} % of a core"
+
+
 def rps(r):
     v = get(r, "requests", "perSecond")
     return "–" if v is None or not r else f"{v:,.0f}"
@@ -167,6 +174,8 @@ def main():
         ("Short poll: deliveries received / expected", lambda r: loss(r["short"])),
         ("Short poll: server CPU per request", lambda r: cpu_per(r["short"], "request")),
         ("Idle: server CPU with no clients", lambda r: idle(r["idle"])),
+        (f"Idle: server CPU with {clients:,} open SSE streams", lambda r: held_idle(r["sse"])),
+        (f"Idle: server CPU with {clients:,} waiting long polls", lambda r: held_idle(r["long"])),
     ]
     out = [f"# Benchmark {now}", "",
            f"Machine: {os.cpu_count()} cores ({cpu_model}), {platform.system()} {platform.release()}; "
@@ -176,17 +185,22 @@ def main():
            f"Command: `{a.command}`", "",
            "| " + " | ".join(["Measured"] + names) + " |",
            "|" + "---|" * (len(names) + 1)]
-    rows = [(label + f", {a.repeat} passes" if "received / expected" in label else label, fn)
+    passes_text = "1 pass" if a.repeat == 1 else f"{a.repeat} passes"
+    rows = [(label + f", {passes_text}" if "received / expected" in label else label, fn)
             for label, fn in rows]
     for label, fn in rows:
         out.append("| " + " | ".join([label] + [fn(res[s]) for s in servers]) + " |")
     out += ["",
             "Latency is per delivery: the client's receive time minus the time the bench sent the "
             "publish request (both on this machine's monotonic clock). \"Reaches all\" p50 / p99 are "
-            f"over every (message, client) delivery. Each figure comes from the median of {a.repeat} "
-            "passes (by p50, by requests/s for short poll, by CPU for idle); delivery counts add "
-            "up every pass. Nchan's short-poll column runs nginx with one "
-            "worker (interval polling); its other rows run two. Memory per connection is the "
+            "over every (message, client) delivery. "
+            + (f"Each figure comes from the median of {a.repeat} passes (by p50, by requests/s "
+               "for short poll, by CPU for idle); delivery counts add up every pass. "
+               if a.repeat > 1 else "")
+            + ("Nchan's short-poll column runs nginx with one worker (interval polling); its "
+               "other rows run two. " if "nchan" in servers else "")
+            + "Idle rows: server CPU over a few seconds with nothing published. "
+            "Memory per connection is the "
             "growth of the server's resident memory (all its processes) from before the clients "
             "connected to after, divided by the clients connected.", ""]
     notes = []

@@ -10,7 +10,7 @@
 #
 # Usage: bench/run.sh            (as root it installs what is missing from Debian first)
 # Environment: CLIENTS (10000), MESSAGES (10), RATE (2 per second), SHORT_CLIENTS (50),
-#   SHORT_SECONDS (5), IDLE_SECONDS (5), SERVERS ("pushlab nchan go"), REPEAT (3 passes, the
+#   SHORT_SECONDS (5), IDLE_SECONDS (5), HELD_IDLE_SECONDS (3), SERVERS ("pushlab nchan go"), REPEAT (3 passes, the
 #   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
 #   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run).
@@ -23,6 +23,7 @@ RATE=${RATE:-2}
 SHORT_CLIENTS=${SHORT_CLIENTS:-50}
 SHORT_SECONDS=${SHORT_SECONDS:-5}
 IDLE_SECONDS=${IDLE_SECONDS:-5}
+HELD_IDLE_SECONDS=${HELD_IDLE_SECONDS:-3} # SSE and long poll: all clients held, nothing published
 SERVERS=${SERVERS:-"pushlab nchan go"}
 REPEAT=${REPEAT:-3}
 BUILD_DIR=${PUSHLAB_BENCH_BUILD:-$REPO/build-bench}
@@ -176,12 +177,12 @@ run_pushlab() {
         perf=($!)
         STARTED+=("${perf[0]}")
     fi
-    bench pushlab sse "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
+    bench pushlab sse "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     if ((${#perf[@]})); then
         kill -INT "${perf[0]}" 2>/dev/null || true
         wait "${perf[0]}" 2>/dev/null || true
     fi
-    bench pushlab long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
+    bench pushlab long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     bench pushlab short "$SHORT_CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" \
         --rate "$RATE" --duration "$SHORT_SECONDS"
     stop_server
@@ -190,8 +191,8 @@ run_pushlab() {
 run_go() {
     start_go
     idle go
-    bench go sse "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
-    bench go long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE"
+    bench go sse "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
+    bench go long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     bench go short "$SHORT_CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" \
         --duration "$SHORT_SECONDS"
     stop_server
@@ -204,10 +205,10 @@ run_nchan() {
     # A fresh channel per load: Nchan starts every subscriber at the channel's oldest message.
     channel=sse-$RANDOM$RANDOM
     bench nchan sse "$CLIENTS" --subscribe-url "$SERVER_URL/sub?id=$channel" \
-        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE"
+        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     channel=long-$RANDOM$RANDOM
     bench nchan long "$CLIENTS" --subscribe-url "$SERVER_URL/sub?id=$channel" \
-        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE"
+        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     stop_server
     # The short-poll reference is Nchan with one worker (interval polling).
     start_nchan 1

@@ -59,6 +59,8 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("--pattern=ws")} << QStringLiteral("--pattern");
         QTest::newRow("negative clients")
             << QStringList{QStringLiteral("--clients=-1")} << QStringLiteral("--clients");
+        QTest::newRow("negative idle")
+            << QStringList{QStringLiteral("--idle=-1")} << QStringLiteral("--idle");
         QTest::newRow("zero rate")
             << QStringList{QStringLiteral("--rate=0")} << QStringLiteral("--rate");
         QTest::newRow("remote host")

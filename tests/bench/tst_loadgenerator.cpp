@@ -20,8 +20,9 @@ private:
              QStringLiteral("--server"), server.toString(), QStringLiteral("--clients"),
              QStringLiteral("25"), QStringLiteral("--messages"), QStringLiteral("4"),
              QStringLiteral("--rate"), QStringLiteral("20"), QStringLiteral("--settle"),
-             QStringLiteral("0.2"), QStringLiteral("--drain"), QStringLiteral("10"),
-             QStringLiteral("--duration-limit"), QStringLiteral("60")});
+             QStringLiteral("0.2"), QStringLiteral("--idle"), QStringLiteral("0.2"),
+             QStringLiteral("--drain"), QStringLiteral("10"), QStringLiteral("--duration-limit"),
+             QStringLiteral("60")});
         return *parsed.options;
     }
 
@@ -67,6 +68,8 @@ private Q_SLOTS:
         QVERIFY(r.requests >= 25);
         QVERIFY(r.serverSampled);
         QVERIFY(r.rssConnectedKiB > 0);
+        QVERIFY(r.idleSeconds >= 0.2);
+        QVERIFY(r.cpuIdleSeconds >= 0);
         QVERIFY(!r.timedOut);
         QVERIFY(progressCalls >= 1);
         const QJsonObject json = r.toJson();
