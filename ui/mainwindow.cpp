@@ -102,9 +102,12 @@ MainWindow::MainWindow(QWidget *parent)
 }
 
 MainWindow::~MainWindow() {
-    // Stop the clients first: their Stopped events must not reach half-destroyed views.
+    // The clients, publisher and poller are children, deleted after this body and after the
+    // models: whatever they emit while dying (Stopped, an aborted publish) must not reach us.
     for (PatternClient *c : m_clients)
         c->disconnect(this);
+    m_publisher->disconnect(this);
+    m_statsPoller->disconnect();
 }
 
 void MainWindow::buildUi() {
@@ -223,7 +226,11 @@ QWidget *MainWindow::buildTimeline() {
         for (LaneView *v : m_laneViews)
             v->update();
         m_axis->update();
-        m_legend->update();
+        // The legend shows the zoom, not the time: no need to repaint it as time moves.
+        if (m_viewport->spanUs() != m_legendSpanUs) {
+            m_legendSpanUs = m_viewport->spanUs();
+            m_legend->update();
+        }
     });
     return box;
 }

@@ -151,6 +151,7 @@ private:
     QTimer *m_frameTimer = nullptr; // ~60 Hz: repaint when something changed
     QTimer *m_slowTimer = nullptr;  // 4 Hz: counts, log batch, pruning
     quint64 m_paintedRevision = 0;
+    qint64 m_legendSpanUs = 0;
     QUrl m_serverUrl;
     ServerMode m_mode = ServerMode::Embedded;
     quint16 m_failedPort = 0;
