@@ -36,11 +36,11 @@ QJsonObject BenchResult::toJson() const {
     o[u"pattern"_s] = pattern;
     o[u"subscribeUrl"_s] = subscribeUrl;
     o[u"publishUrl"_s] = publishUrl;
-    o[u"clients"_s] =
-        QJsonObject{{u"requested"_s, clientsRequested},      {u"connected"_s, connected},
-                    {u"connectFailures"_s, connectFailures}, {u"dropped"_s, dropped},
-                    {u"reconnects"_s, reconnects},           {u"allConnected"_s, allConnected},
-                    {u"connectSeconds"_s, connectSeconds}};
+    o[u"clients"_s] = QJsonObject{
+        {u"requested"_s, clientsRequested},      {u"connected"_s, connected},
+        {u"connectFailures"_s, connectFailures}, {u"dropped"_s, dropped},
+        {u"reconnects"_s, reconnects},           {u"allConnected"_s, allConnected},
+        {u"connectSeconds"_s, connectSeconds},   {u"connectMs"_s, summaryJson(connectLatency)}};
     o[u"messages"_s] = QJsonObject{{u"requested"_s, messagesRequested},
                                    {u"published"_s, published},
                                    {u"publishErrors"_s, publishErrors},
@@ -88,6 +88,8 @@ QString BenchResult::toText() const {
     t += u"  connected        %1 / %2 in %3 s%4\n"_s.arg(
         n(connected), n(clientsRequested), QString::number(connectSeconds, 'f', 2),
         connectFailures > 0 ? u" (%1 failed)"_s.arg(n(connectFailures)) : QString());
+    if (connectLatency.count > 0)
+        t += u"  each connection  %1\n"_s.arg(summaryText(connectLatency));
     if (dropped > 0 || reconnects > 0)
         t += u"  dropped          %1 streams closed by the server, %2 poll reconnects\n"_s.arg(
             n(dropped), n(reconnects));

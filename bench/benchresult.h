@@ -23,6 +23,9 @@ struct BenchResult final {
     int reconnects = 0;        // polls re-opened after the server closed a keep-alive connection
     double connectSeconds = 0; // first attempt → last client subscribed
     bool allConnected = false;
+    // Per client, first attempt → subscribed, µs: a tail near 1 s or 3 s means SYNs were
+    // dropped (listen backlog full) and retransmitted.
+    LatencySummary connectLatency;
 
     int messagesRequested = 0;
     int published = 0;

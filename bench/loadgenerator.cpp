@@ -82,6 +82,7 @@ struct LoadGenerator::Engine {
         bool established = false;
         bool subscribed = false; // counted as connected
         bool failed = false;     // gave up on this client
+        std::int64_t firstAttemptUs = 0;
         bool requestOpen = false;
         int httpStatus = 0;
         std::string out;
@@ -129,6 +130,7 @@ struct LoadGenerator::Engine {
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
 
     std::vector<Connection *> repolls; // polls to send again once the current batch is read
+    std::vector<std::int64_t> connectLatencies; // first attempt → subscribed, per client
     int opened = 0;
     int subscribedCount = 0;
     int failedCount = 0;
@@ -302,6 +304,7 @@ struct LoadGenerator::Engine {
         c.subscribed = true;
         ++subscribedCount;
         lastSubscribeUs = nowUs();
+        connectLatencies.push_back(lastSubscribeUs - c.firstAttemptUs);
     }
 
     // --- responses ------------------------------------------------------------------------
@@ -766,6 +769,7 @@ BenchResult LoadGenerator::run() {
             auto c = std::make_unique<Engine::Connection>();
             c->client = e.opened;
             c->since = e.startSince;
+            c->firstAttemptUs = nowUs();
             Engine::Connection &conn = *c;
             e.connections.push_back(std::move(c));
             ++e.opened;
@@ -783,6 +787,7 @@ BenchResult LoadGenerator::run() {
     }
     const std::int64_t connectedUs = e.lastSubscribeUs > 0 ? e.lastSubscribeUs : nowUs();
     r.connectSeconds = static_cast<double>(connectedUs - e.startUs) / 1e6;
+    r.connectLatency = LatencySummary::of(e.connectLatencies);
 
     // Phase 2: settle, so the server has registered every waiter before the first message.
     e.phase = "settling";
