@@ -1,6 +1,7 @@
 #include "longpollclient.h"
 
 #include "clientclock.h"
+#include "replyfailure.h"
 #include "wireformat.h"
 
 #include <QtCore/QLoggingCategory>
@@ -68,16 +69,16 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
     reply->deleteLater();
     if (m_reply == reply)
         m_reply = nullptr;
-    const QByteArray body = reply->readAll();
+    const QByteArray body = PushLab::Net::readBody(reply);
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const qint64 bytes = headerBytes(reply) + body.size();
 
     if (reply->error() != QNetworkReply::NoError && status == 0) {
         TrafficEvent event = makeEvent(TrafficEvent::Kind::Error);
         event.requestId = requestId;
-        event.detail = reply->errorString();
+        event.detail = PushLab::Net::failureText(reply);
         emitEvent(event);
-        scheduleRetry(reply->errorString());
+        scheduleRetry(event.detail);
         return;
     }
 

@@ -1,5 +1,6 @@
 #include "publisher.h"
 
+#include "replyfailure.h"
 #include "wireformat.h"
 
 #include <QtCore/QJsonDocument>
@@ -27,10 +28,10 @@ void Publisher::publish(const QString &text) {
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         --m_pending;
-        const QByteArray answer = reply->readAll();
+        const QByteArray answer = PushLab::Net::readBody(reply);
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 0) {
-            Q_EMIT failed(reply->errorString());
+            Q_EMIT failed(PushLab::Net::failureText(reply));
             return;
         }
         if (status == 201 || status == 200) {

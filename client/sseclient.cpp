@@ -1,5 +1,6 @@
 #include "sseclient.h"
 
+#include "replyfailure.h"
 #include "wireformat.h"
 
 #include <QtCore/QLoggingCategory>
@@ -225,7 +226,7 @@ void SseClient::onFinished(QNetworkReply *reply) {
     if (closed)
         connectionLost(QStringLiteral("the server closed the stream"), status, false);
     else
-        connectionLost(reply->errorString(), status, true);
+        connectionLost(PushLab::Net::failureText(reply), status, true);
 }
 
 void SseClient::onSilence() {

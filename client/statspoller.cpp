@@ -1,5 +1,6 @@
 #include "statspoller.h"
 
+#include "replyfailure.h"
 #include "wireformat.h"
 
 #include <QtCore/QTimer>
@@ -59,10 +60,10 @@ void StatsPoller::poll() {
             m_reply = nullptr;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 0) {
-            Q_EMIT unreachable(reply->errorString());
+            Q_EMIT unreachable(PushLab::Net::failureText(reply));
             return;
         }
-        const QByteArray body = reply->readAll();
+        const QByteArray body = PushLab::Net::readBody(reply);
         if (status != 200) {
             Q_EMIT unreachable(
                 QStringLiteral("HTTP %1 from %2").arg(status).arg(reply->url().toString()));

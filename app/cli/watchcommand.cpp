@@ -5,6 +5,7 @@
 #include "clientclock.h"
 #include "latencystats.h"
 #include "longpollclient.h"
+#include "replyfailure.h"
 #include "serverstats.h"
 #include "shortpollclient.h"
 #include "signalwatcher.h"
@@ -258,8 +259,9 @@ QString preflight(const QUrl &base) {
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 0)
-        return QStringLiteral("cannot reach %1: %2").arg(base.toString(), reply->errorString());
-    const QByteArray body = reply->readAll();
+        return QStringLiteral("cannot reach %1: %2")
+            .arg(base.toString(), PushLab::Net::failureText(reply));
+    const QByteArray body = PushLab::Net::readBody(reply);
     if (status != 200 || !ServerStats::fromJson(body)) {
         return QStringLiteral("%1 is not a PushLab server (GET /api/stats answered HTTP %2%3)")
             .arg(base.toString())
