@@ -30,6 +30,7 @@ namespace {
 constexpr qint64 maxTextBytes = 64 * 1024;
 constexpr int maxQueuedRequests = 8;
 constexpr int maxListedPeers = 200;
+constexpr qint64 recentPollMs = 10000; // an idle poller still counts as connected this long
 const QByteArray heartbeatBytes = QByteArrayLiteral(": heartbeat\n\n");
 
 // Raises the soft open-file limit to the hard one (the usual 1,024 would cap the server
@@ -851,9 +852,14 @@ QByteArray PushServer::statsJson() const {
     open[patternIndex(Pattern::ServerSentEvents)] = qint64(m_streams.size());
     QJsonArray peers;
     qint64 peersTotal = 0;
+    const qint64 now = PushLab::monotonicMs();
     for (const auto &entry : m_connections) {
         const Connection &c = entry.second;
-        if (!c.pattern)
+        // A peer is a connection streaming or waiting now, or one that polled recently (a
+        // poller sits idle between requests; a browser's pooled connection that did something
+        // else since counts no longer).
+        if (!c.pattern ||
+            (c.state == ConnState::Idle && now - c.lastPatternRequestMs > recentPollMs))
             continue;
         if (*c.pattern == Pattern::ShortPoll)
             open[patternIndex(Pattern::ShortPoll)]++;
@@ -945,6 +951,7 @@ bool PushServer::handleStatic(Connection &c, const RequestInfo &info) {
 }
 
 void PushServer::setPattern(Connection &c, Pattern p) {
+    c.lastPatternRequestMs = PushLab::monotonicMs();
     if (!c.pattern || *c.pattern != p) {
         c.pattern = p;
         c.patternSinceUs = PushLab::wallClockUs();

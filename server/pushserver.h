@@ -81,6 +81,7 @@ private:
         Flavour flavour = Flavour::Api;
         std::optional<PushLab::Pattern> pattern;
         qint64 patternSinceUs = 0;
+        qint64 lastPatternRequestMs = 0; // last poll or stream request on this connection
         bool closeAfterResponse = false;
         bool rejected = false;
         // Long poll / seed /getmessage waiting:
