@@ -35,6 +35,7 @@ private Q_SLOTS:
     void watchJsonLines();
     void watchAForeignEventStream();
     void watchStopsOnSignalWithSummary();
+    void watchKeepsGoingThroughAServerRestart();
     void watchErrors_data();
     void watchErrors();
     void publishPrintsTheStoredMessage();
@@ -170,6 +171,66 @@ void tst_CliCommands::watchStopsOnSignalWithSummary() {
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY(r.out.contains(QLatin1String("Summary: ")));
     QVERIFY(r.out.contains(QLatin1String("latency ")));
+}
+
+void tst_CliCommands::watchKeepsGoingThroughAServerRestart() {
+    const quint16 port = m_server->port();
+    m_ticker.start();
+    QProcess process;
+    QSignalSpy finished(&process, &QProcess::finished);
+    QByteArray out;
+    connect(&process, &QProcess::readyReadStandardOutput, this,
+            [&] { out += process.readAllStandardOutput(); });
+    process.start(QStringLiteral(PUSHLAB_CLI),
+                  {QStringLiteral("watch"), QStringLiteral("--json"), QStringLiteral("--interval"),
+                   QStringLiteral("100"), origin()});
+    QVERIFY(process.waitForStarted(10000));
+    // A line of that pattern containing `needle`, at or after byte `from` of the output.
+    const auto lineWith = [&out](const char *pattern, const char *needle, qsizetype from = 0) {
+        const QByteArray tag =
+            QByteArray("\"pattern\":\"") + QByteArray(pattern) + QByteArray("\"");
+        const QList<QByteArray> lines = out.mid(from).split('\n');
+        return std::any_of(lines.cbegin(), lines.cend(), [&tag, needle](const QByteArray &line) {
+            return line.contains(tag) && line.contains(needle);
+        });
+    };
+    const auto delivered = [&lineWith](const char *pattern, qsizetype from = 0) {
+        return lineWith(pattern, "\"messages\":[", from);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(delivered("short") && delivered("long") && delivered("sse"), 10000);
+
+    // The server goes away and comes back on the same port: a new run, with new ids.
+    m_ticker.stop();
+    m_server->shutdown();
+    m_server.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(out.contains("\"kind\":\"error\""), 10000);
+    ServerConfig config;
+    config.port = port;
+    m_server = std::make_unique<PushServer>(config);
+    QVERIFY(m_server->listen());
+    m_ticker.callOnTimeout(m_server.get(), [this] { m_server->publish(QStringLiteral("tick")); });
+    m_ticker.start();
+    // Every pattern is told about the gap, then gets the new run's messages.
+    QTRY_VERIFY_WITH_TIMEOUT(lineWith("short", "\"gap\":{") && lineWith("long", "\"gap\":{") &&
+                                 lineWith("sse", "\"gap\":{"),
+                             20000);
+    const qsizetype seen = out.size();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        delivered("short", seen) && delivered("long", seen) && delivered("sse", seen), 10000);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+    out += process.readAllStandardOutput();
+    const QList<QByteArray> lines = out.trimmed().split('\n');
+    const QJsonObject summary = QJsonDocument::fromJson(lines.last()).object();
+    QCOMPARE(summary.value(QLatin1String("kind")).toString(), QStringLiteral("summary"));
+    for (const char *key : {"short", "long", "sse"}) {
+        const QJsonObject p = summary[QLatin1String("patterns")][QLatin1String(key)].toObject();
+        QVERIFY2(p.value(QLatin1String("gaps")).toInteger() >= 1, key);
+        QCOMPARE(p.value(QLatin1String("missing")).toInteger(), 0);
+        QCOMPARE(p.value(QLatin1String("duplicates")).toInteger(), 0);
+    }
 }
 
 void tst_CliCommands::watchErrors_data() {
