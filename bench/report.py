@@ -133,6 +133,7 @@ def main():
     p.add_argument("--chart-data", required=True)
     p.add_argument("--command", required=True)
     p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--pushlab-version", default="")
     a = p.parse_args()
     servers = a.servers.split()
     passes = range(1, a.repeat + 1)
@@ -182,7 +183,8 @@ def main():
            "load generator (`pushlab-cli bench`, one thread) on the same cores, loopback; "
            f"load average when the report was written: {loadavg} (other work on the machine "
            "shows up in the latencies).",
-           f"Command: `{a.command}`", "",
+           f"Command: `{a.command}`"
+           + (f"; PushLab built from `{a.pushlab_version}`." if a.pushlab_version else ""), "",
            "| " + " | ".join(["Measured"] + names) + " |",
            "|" + "---|" * (len(names) + 1)]
     passes_text = "1 pass" if a.repeat == 1 else f"{a.repeat} passes"

@@ -74,6 +74,7 @@ if [[ ! -f $BUILD_DIR/CMakeCache.txt ]]; then
 fi
 cmake --build "$BUILD_DIR" --target pushlab-cli -j2 >/dev/null
 CLI=$BUILD_DIR/app/pushlab-cli
+PUSHLAB_VERSION=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
 
 log "building the Go peer"
 (cd "$REPO/bench/peers/go" && GOCACHE=$WORK/gocache GOPATH=$WORK/gopath GOFLAGS=-mod=mod GOPROXY=off \
@@ -240,7 +241,7 @@ mkdir -p "$RESULTS/$STAMP-raw"
 cp "$WORK"/*.json "$RESULTS/$STAMP-raw/"
 python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
     --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
-    --repeat "$REPEAT" \
+    --repeat "$REPEAT" --pushlab-version "$PUSHLAB_VERSION" \
     --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT)"
 gnuplot -e "datafile='$WORK/chart.dat'; output='$RESULTS/$STAMP.png'; clients='$CLIENTS'; stamp='$STAMP'" \
     "$REPO/bench/chart.gp"
