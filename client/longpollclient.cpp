@@ -87,6 +87,14 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
     event.status = status;
     event.bytes = bytes;
     if (status == 204) {
+        // A client that has not learned "now" yet takes it from the server's X-Last-Id, so a
+        // message published before the next request is not missed.
+        bool ok = false;
+        const quint64 lastId = reply->rawHeader("X-Last-Id").toULongLong(&ok);
+        if (!m_haveLastId && ok) {
+            m_lastId = lastId;
+            m_haveLastId = true;
+        }
         // Nothing within the timeout: ask again at once. A 204 long before the timeout means a
         // server that does not hold polls; back off instead of spinning.
         emitEvent(event);

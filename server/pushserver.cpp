@@ -664,7 +664,12 @@ void PushServer::onDeadline() {
         if (flavour == Flavour::Seed) {
             send(c, seedText("No new messages"), Pattern::LongPoll);
         } else {
-            send(c, uncached(HttpResponse(204)), Pattern::LongPoll);
+            // A 204 has no body: the header tells a client that started without `since`
+            // where "now" is, so nothing published before its next request is missed.
+            send(
+                c,
+                uncached(HttpResponse(204)).header("X-Last-Id", QByteArray::number(m_log.lastId())),
+                Pattern::LongPoll);
         }
         drainQueue(c);
     }

@@ -126,11 +126,32 @@ private Q_SLOTS:
     void clientsRecoverWhenTheServerComesBack_data();
     void clientsRecoverWhenTheServerComesBack();
     void sseStartedAgainWatchesFromNow();
+    void longPollLearnsNowFromA204();
     void publisherReportsTheStoredMessage();
     void publisherReportsErrors();
     void stopAbortsAndSaysSo_data();
     void stopAbortsAndSaysSo();
 };
+
+void tst_PatternClients::longPollLearnsNowFromA204() {
+    // A client that starts while nothing happens gets a 204 first; a message published right
+    // after that 204 must still reach it, so its next request already says since=<now>.
+    auto server = startServer();
+    QVERIFY(server);
+    server->publish(QStringLiteral("before the client"));
+    LongPollClient client;
+    client.setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server->port())));
+    client.setTimeoutSeconds(1);
+    Recorder recorder(&client);
+    client.start();
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.count(TrafficEvent::Kind::ResponseReceived) >= 1, 5000);
+    QCOMPARE(recorder.ofKind(TrafficEvent::Kind::ResponseReceived).first().status, 204);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.count(TrafficEvent::Kind::RequestSent) >= 2, 5000);
+    const QString second = recorder.ofKind(TrafficEvent::Kind::RequestSent).at(1).url;
+    QVERIFY2(second.contains(QStringLiteral("since=%1").arg(server->log().lastId())),
+             qPrintable(second));
+    client.stop();
+}
 
 void tst_PatternClients::initTestCase() {
     qRegisterMetaType<TrafficEvent>();

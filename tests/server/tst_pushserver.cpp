@@ -221,6 +221,7 @@ void TestPushServer::longPollTimesOutWith204() {
     const RawResponse r = http.read(5000);
     QCOMPARE(r.status, 204);
     QVERIFY(r.body.isEmpty());
+    QCOMPARE(r.header("X-Last-Id"), QByteArray::number(server->log().lastId()));
     QVERIFY(timer.elapsed() >= 900);
     // timeout=0 is raised to the minimum of 1 s rather than spinning.
     http.get("/api/messages/wait?timeout=0");
