@@ -19,7 +19,10 @@ std::optional<MessageLog::Gap> MessageLog::gapAfter(quint64 since) const {
         return std::nullopt;
     const quint64 first = firstRetainedId();
     if (since + 1 < first || since > lastId())
-        return Gap{since, first};
+        return Gap{since, first,
+                   since > lastId()    ? Gap::Reason::Unknown
+                   : since < m_firstId ? Gap::Reason::EarlierRun
+                                       : Gap::Reason::Evicted};
     return std::nullopt;
 }
 

@@ -11,8 +11,14 @@
 class MessageLog final {
 public:
     struct Gap {
+        enum class Reason {
+            Evicted,    // from this run, but older than the history keeps
+            EarlierRun, // from before this run started (a restart)
+            Unknown,    // newer than anything published: another server's id
+        };
         quint64 lastSeenId = 0;
         quint64 firstAvailableId = 0;
+        Reason reason = Reason::Evicted;
     };
 
     MessageLog(int capacity, quint64 firstId);

@@ -62,8 +62,13 @@ std::optional<quint64> parseUnsigned(const QString &text) {
 }
 
 QByteArray gapJson(const MessageLog::Gap &gap) {
+    using Reason = MessageLog::Gap::Reason;
+    const char *reason = gap.reason == Reason::EarlierRun ? "restart"
+                         : gap.reason == Reason::Unknown  ? "unknown"
+                                                          : "evicted";
     return "{\"lastSeenId\":" + QByteArray::number(gap.lastSeenId) +
-           ",\"firstAvailableId\":" + QByteArray::number(gap.firstAvailableId) + '}';
+           ",\"firstAvailableId\":" + QByteArray::number(gap.firstAvailableId) + ",\"reason\":\"" +
+           reason + "\"}";
 }
 
 QByteArray contentTypeFor(const QString &name) {

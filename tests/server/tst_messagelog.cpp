@@ -41,19 +41,25 @@ void TestMessageLog::gapAfter_data() {
     QTest::addColumn<quint64>("since");
     QTest::addColumn<bool>("gap");
     QTest::addColumn<quint64>("firstAvailable");
-    QTest::newRow("0 means seen nothing: no gap") << quint64(0) << false << quint64(0);
-    QTest::newRow("just before the oldest kept") << quint64(106) << false << quint64(0);
-    QTest::newRow("inside the ring") << quint64(108) << false << quint64(0);
-    QTest::newRow("up to date") << quint64(109) << false << quint64(0);
-    QTest::newRow("evicted") << quint64(105) << true << quint64(107);
-    QTest::newRow("earlier run") << quint64(42) << true << quint64(107);
-    QTest::newRow("ahead of us (another server)") << quint64(500) << true << quint64(107);
+    QTest::addColumn<int>("reason");
+    using R = MessageLog::Gap::Reason;
+    QTest::newRow("0 means seen nothing: no gap") << quint64(0) << false << quint64(0) << 0;
+    QTest::newRow("just before the oldest kept") << quint64(106) << false << quint64(0) << 0;
+    QTest::newRow("inside the ring") << quint64(108) << false << quint64(0) << 0;
+    QTest::newRow("up to date") << quint64(109) << false << quint64(0) << 0;
+    QTest::newRow("evicted") << quint64(105) << true << quint64(107) << int(R::Evicted);
+    QTest::newRow("first of this run evicted")
+        << quint64(100) << true << quint64(107) << int(R::Evicted);
+    QTest::newRow("earlier run") << quint64(42) << true << quint64(107) << int(R::EarlierRun);
+    QTest::newRow("ahead of us (another server)")
+        << quint64(500) << true << quint64(107) << int(R::Unknown);
 }
 
 void TestMessageLog::gapAfter() {
     QFETCH(quint64, since);
     QFETCH(bool, gap);
     QFETCH(quint64, firstAvailable);
+    QFETCH(int, reason);
     MessageLog log(3, 100);
     for (int i = 0; i < 10; ++i)
         log.append(QString::number(i), i);
@@ -62,6 +68,7 @@ void TestMessageLog::gapAfter() {
     if (gap) {
         QCOMPARE(result->lastSeenId, since);
         QCOMPARE(result->firstAvailableId, firstAvailable);
+        QCOMPARE(int(result->reason), reason);
     }
 }
 

@@ -323,7 +323,8 @@ void TestPushServer::sseSaysWhenHistoryIsGone() {
     http.get("/api/events", "Last-Event-ID: " + QByteArray::number(first) + "\r\n");
     const QByteArray got = http.readUntil("\"text\":\"6\"}\n\n");
     const QByteArray gap = "event: gap\ndata: {\"lastSeenId\":" + QByteArray::number(first) +
-                           ",\"firstAvailableId\":" + QByteArray::number(first + 3) + "}\n\n";
+                           ",\"firstAvailableId\":" + QByteArray::number(first + 3) +
+                           ",\"reason\":\"evicted\"}\n\n";
     QVERIFY2(got.contains(QByteArray("retry: 2000\n\n" + gap +
                                      "id: " + QByteArray::number(first + 3) + "\n")),
              got.constData());
@@ -335,6 +336,7 @@ void TestPushServer::sseSaysWhenHistoryIsGone() {
     old.get("/api/events", "Last-Event-ID: 12345\r\n");
     const QByteArray oldGot = old.readUntil("\"text\":\"6\"}\n\n");
     QVERIFY(oldGot.contains("event: gap\ndata: {\"lastSeenId\":12345,"));
+    QVERIFY(oldGot.contains("\"reason\":\"restart\"}\n\n"));
     QCOMPARE(oldGot.count("event: message"), 3);
 }
 
