@@ -365,6 +365,8 @@ void MainWindow::setServer(const QUrl &url, ServerMode mode) {
     m_statsPoller->setBaseUrl(url);
     m_statsPoller->start(1000);
     m_composer->setEnabled(true);
+    for (LanePanel *panel : m_panels)
+        panel->setEnabled(true);
     m_composer->lineEdit()->setFocus();
     qCDebug(lcWindow) << "watching" << url;
 }
@@ -380,6 +382,10 @@ void MainWindow::showServerProblem(const QString &message, quint16 failedPort) {
     m_watchInstead->setToolTip(tr("If another PushLab holds the port, watch it instead"));
     m_problem->show();
     m_composer->setEnabled(false);
+    // Nothing to talk to: the lanes cannot be started until a server runs.
+    for (LanePanel *panel : m_panels)
+        panel->setEnabled(false);
+    m_serverBar->setNoServer();
     setWindowTitle(tr("PushLab — no server"));
 }
 

@@ -57,6 +57,12 @@ void ServerBar::setServer(const QUrl &url, bool embedded) {
     m_peers->setText(tr("Connected: waiting for the first /api/stats…"));
 }
 
+void ServerBar::setNoServer() {
+    m_url->setText(tr("Server: <b>none running</b>"));
+    m_peers->clear();
+    m_counters->clear();
+}
+
 bool ServerBar::isPushLabPeer(const ServerStats::Peer &peer) {
     return peer.userAgent.startsWith(QLatin1String("PushLab/"));
 }

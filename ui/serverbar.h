@@ -19,6 +19,7 @@ public:
     explicit ServerBar(QWidget *parent = nullptr);
 
     void setServer(const QUrl &url, bool embedded);
+    void setNoServer();
     void setStats(const ServerStats &stats);
     void setUnreachable(const QString &error);
     // The peers line as shown, for tests.

@@ -58,7 +58,14 @@ int runWindow(const ServerConfig &config, const QString &watchUrl) {
             } else {
                 std::fprintf(stderr, "pushlab: %s\n",
                              qPrintable(ServerOptions::startFailure(c, error)));
-                window.showServerProblem(ServerOptions::startFailure(c, error), port);
+                // The command-line advice (--port) means nothing in the window: the banner
+                // offers the ways on instead.
+                const QString why = error.contains(QLatin1String("already in use"))
+                                        ? QStringLiteral("Port %1 is already in use, perhaps by "
+                                                         "another PushLab.")
+                                              .arg(port)
+                                        : error;
+                window.showServerProblem(why, port);
                 host.reset();
             }
         };

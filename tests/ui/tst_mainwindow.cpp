@@ -294,6 +294,7 @@ void TestMainWindow::portInUseOffersAnotherPort() {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.serverProblemBanner()->isVisible());
     QVERIFY(!window.composer()->isEnabled());
+    QVERIFY(!window.lanePanel(Pattern::LongPoll)->isEnabled());
     QSignalSpy spy(&window, &MainWindow::startServerRequested);
     QPushButton *any = nullptr, *thisPort = nullptr;
     for (QPushButton *b : window.serverProblemBanner()->findChildren<QPushButton *>()) {
@@ -313,6 +314,7 @@ void TestMainWindow::portInUseOffersAnotherPort() {
                      MainWindow::ServerMode::Embedded);
     QVERIFY(!window.serverProblemBanner()->isVisible());
     QVERIFY(window.composer()->isEnabled());
+    QVERIFY(window.lanePanel(Pattern::LongPoll)->isEnabled());
 }
 
 void TestMainWindow::laneSettingsSurviveARestart() {
