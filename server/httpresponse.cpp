@@ -4,7 +4,7 @@
 #include <QtCore/QJsonObject>
 
 HttpResponse &HttpResponse::header(const QByteArray &name, const QByteArray &value) {
-    m_headers.append({name, value});
+    m_headers += name + ": " + value + "\r\n";
     return *this;
 }
 
@@ -35,8 +35,7 @@ QByteArray HttpResponse::toBytes() const {
     // connection can be reused.
     if (m_status != 204 && m_status != 304)
         out += "Content-Length: " + QByteArray::number(m_body.size()) + "\r\n";
-    for (const auto &h : m_headers)
-        out += h.first + ": " + h.second + "\r\n";
+    out += m_headers;
     if (m_close)
         out += "Connection: close\r\n";
     out += "\r\n";

@@ -10,8 +10,6 @@
 // initializer_list and cannot express a HEAD answer without a body.
 class HttpResponse final {
 public:
-    using Headers = QList<QPair<QByteArray, QByteArray>>;
-
     explicit HttpResponse(int status)
         : m_status(status) {}
 
@@ -31,7 +29,7 @@ public:
 
 private:
     int m_status = 200;
-    Headers m_headers;
+    QByteArray m_headers; // "Name: value\r\n" lines, in order
     QByteArray m_contentType;
     QByteArray m_body;
     bool m_hasBody = false;

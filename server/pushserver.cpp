@@ -376,9 +376,9 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
                    .arg(m_config.maxHeaderBytes));
         return;
     }
-    if (info.header("connection").toLower().contains("close"))
+    if (info.connection.toLower().contains("close"))
         c.closeAfterResponse = true;
-    const QByteArray agent = info.header("user-agent");
+    const QByteArray agent = info.userAgent;
     if (!agent.isEmpty())
         c.userAgent = agent.left(200);
 
@@ -473,10 +473,10 @@ void PushServer::drainQueue(Connection &c) {
 bool PushServer::originAllowed(const RequestInfo &info) const {
     // Browsers name the page's origin on a POST; curl and our own clients send none. A page
     // from elsewhere must not publish into a user's local demo.
-    const QByteArray origin = info.header("origin");
+    const QByteArray origin = info.origin;
     if (origin.isEmpty())
         return true;
-    const QByteArray host = info.header("host");
+    const QByteArray host = info.host;
     return !host.isEmpty() &&
            (origin.compare(QByteArray("http://" + host), Qt::CaseInsensitive) == 0 ||
             origin.compare(QByteArray("https://" + host), Qt::CaseInsensitive) == 0);
@@ -486,10 +486,10 @@ void PushServer::handlePublish(Connection &c, const RequestInfo &info) {
     if (!originAllowed(info)) {
         send(c, HttpResponse::error(
                     403, QStringLiteral("Publishing from another origin (%1) is not allowed.")
-                             .arg(QString::fromUtf8(info.header("origin")))));
+                             .arg(QString::fromUtf8(info.origin))));
         return;
     }
-    const QByteArray contentType = info.header("content-type").toLower();
+    const QByteArray contentType = info.contentType.toLower();
     const QByteArray &body = info.body;
     const bool isJson = contentType.startsWith("application/json") ||
                         (!contentType.startsWith("text/plain") && body.trimmed().startsWith('{'));
@@ -572,6 +572,17 @@ void PushServer::handleShortPoll(Connection &c, const RequestInfo &info) {
             return;
         }
         since = *parsed;
+    }
+    if (since == m_log.lastId() && !c.closeAfterResponse) {
+        // Up to date: the usual short-poll answer, the same bytes for everyone until the next
+        // publish, so it is encoded once.
+        if (m_upToDateFor != since || m_upToDateAnswer.isEmpty()) {
+            m_upToDateAnswer =
+                uncached(HttpResponse::json(200, pollBody(since, nullptr))).toBytes();
+            m_upToDateFor = since;
+        }
+        sendBytes(c, m_upToDateAnswer, Pattern::ShortPoll, 0);
+        return;
     }
     int count = 0;
     const QByteArray body = pollBody(since, &count);
@@ -794,7 +805,7 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     setPattern(c, Pattern::ServerSentEvents);
     m_counters[patternIndex(Pattern::ServerSentEvents)].requests++;
 
-    QString lastEventIdText = QString::fromUtf8(info.header("last-event-id")).trimmed();
+    QString lastEventIdText = QString::fromUtf8(info.lastEventId).trimmed();
     for (const QString &key : {QStringLiteral("lastEventId"), QStringLiteral("last_event_id")}) {
         if (lastEventIdText.isEmpty() && info.query.hasQueryItem(key))
             lastEventIdText = info.query.queryItemValue(key);
@@ -970,14 +981,20 @@ void PushServer::setPattern(Connection &c, Pattern p) {
 
 void PushServer::send(Connection &c, const HttpResponse &response, std::optional<Pattern> countAs,
                       int delivered) {
-    const QByteArray bytes = response.toBytes();
+    sendBytes(c, response.toBytes(), countAs, delivered);
+    if (response.closesConnection())
+        c.socket->disconnectFromHost();
+}
+
+void PushServer::sendBytes(Connection &c, const QByteArray &bytes, std::optional<Pattern> countAs,
+                           int delivered) {
     if (countAs) {
         auto &counters = m_counters[patternIndex(*countAs)];
         counters.bytesOut += bytes.size();
         counters.delivered += delivered;
     }
     writeNow(c.socket, c.fd, bytes);
-    if (c.closeAfterResponse || response.closesConnection())
+    if (c.closeAfterResponse)
         c.socket->disconnectFromHost();
 }
 

@@ -113,6 +113,8 @@ private:
     void setPattern(Connection &c, PushLab::Pattern p);
     void send(Connection &c, const HttpResponse &response,
               std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
+    void sendBytes(Connection &c, const QByteArray &bytes,
+                   std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
     void reject(Connection &c, int status, const QString &message);
     QByteArray pollBody(quint64 since, int *count) const;
 
@@ -147,6 +149,8 @@ private:
     std::vector<Stream> m_streams;
     std::array<PatternCounters, 3> m_counters{};
     QHash<QString, QByteArray> m_staticCache;
+    QByteArray m_upToDateAnswer; // the short-poll answer for since == lastId
+    quint64 m_upToDateFor = 0;
     QTimer m_deadlineTimer;
     QTimer m_heartbeatTimer;
     QTimer m_sweepTimer;

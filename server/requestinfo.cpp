@@ -32,21 +32,12 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
         info.query = QUrlQuery(url);
     // Only the headers the server acts on: each is a hash lookup, where copying every header
     // (QHttpServerRequest::headers() builds a list) cost more than the rest of a poll.
-    static const QByteArray wanted[] = {"host",       "origin",     "content-type",
-                                        "connection", "user-agent", "last-event-id"};
-    for (const QByteArray &name : wanted) {
-        QByteArray value = request.value(name);
-        if (!value.isEmpty())
-            info.headers.append({name, std::move(value)});
-    }
+    info.host = request.value("host");
+    info.origin = request.value("origin");
+    info.contentType = request.value("content-type");
+    info.connection = request.value("connection");
+    info.userAgent = request.value("user-agent");
+    info.lastEventId = request.value("last-event-id");
     info.body = request.body();
     return info;
-}
-
-QByteArray RequestInfo::header(const QByteArray &lowerCaseName) const {
-    for (const auto &h : headers) {
-        if (h.first == lowerCaseName)
-            return h.second;
-    }
-    return {};
 }

@@ -18,10 +18,15 @@ struct RequestInfo {
     QByteArray methodName;
     QString path;
     QUrlQuery query;
-    QList<QPair<QByteArray, QByteArray>> headers; // the few the server reads; names lower-case
+    // The few headers the server acts on (empty when absent).
+    QByteArray host;
+    QByteArray origin;
+    QByteArray contentType;
+    QByteArray connection;
+    QByteArray userAgent;
+    QByteArray lastEventId;
     QByteArray body;
     qint64 headerBytes = 0; // request line and headers, as counted on the socket
 
     static RequestInfo from(const QHttpServerRequest &request);
-    QByteArray header(const QByteArray &lowerCaseName) const;
 };
