@@ -1,0 +1,90 @@
+#include "servercostmeter.h"
+
+#include <QtTest/QtTest>
+
+using PushLab::Pattern;
+
+namespace {
+ServerStats snapshot(qint64 startedAt, qint64 published, std::array<qint64, 3> requests,
+                     std::array<qint64, 3> bytes, std::array<qint64, 3> open = {0, 0, 0}) {
+    ServerStats s;
+    s.startedAtUs = startedAt;
+    s.messagesPublished = published;
+    for (int i = 0; i < 3; ++i) {
+        s.patterns[i].requests = requests[i];
+        s.patterns[i].bytesOut = bytes[i];
+        s.patterns[i].delivered = published * (i + 1);
+        s.patterns[i].open = open[i];
+    }
+    return s;
+}
+} // namespace
+
+class TestServerCostMeter : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void firstSnapshotHasNoRates();
+    void ratesFromTwoSnapshots_data();
+    void ratesFromTwoSnapshots();
+    void restartStartsAfresh();
+    void sameInstantIsIgnored();
+};
+
+void TestServerCostMeter::firstSnapshotHasNoRates() {
+    ServerCostMeter meter;
+    meter.add(snapshot(1, 0, {5, 5, 5}, {100, 100, 100}, {3, 2, 1}), 1000);
+    QVERIFY(!meter.hasRates());
+    QCOMPARE(meter.cost(Pattern::ShortPoll).open, 3);
+    QCOMPARE(meter.cost(Pattern::ServerSentEvents).requestsPerSecond, 0.0);
+}
+
+void TestServerCostMeter::ratesFromTwoSnapshots_data() {
+    QTest::addColumn<qint64>("elapsedMs");
+    QTest::addColumn<double>("shortRequestsPerSecond");
+    QTest::addColumn<double>("sseBytesPerSecond");
+    // 1,000 short-poll requests and 64,000 SSE bytes between the two snapshots.
+    QTest::newRow("one second") << qint64(1000) << 1000.0 << 64000.0;
+    QTest::newRow("half a second") << qint64(500) << 2000.0 << 128000.0;
+    QTest::newRow("two seconds") << qint64(2000) << 500.0 << 32000.0;
+}
+
+void TestServerCostMeter::ratesFromTwoSnapshots() {
+    QFETCH(qint64, elapsedMs);
+    QFETCH(double, shortRequestsPerSecond);
+    QFETCH(double, sseBytesPerSecond);
+    ServerCostMeter meter;
+    meter.add(snapshot(1, 10, {100, 50, 1}, {0, 0, 0}), 5000);
+    meter.add(snapshot(1, 10, {1100, 50, 1}, {0, 0, 64000}, {1000, 0, 7}), 5000 + elapsedMs);
+    QVERIFY(meter.hasRates());
+    QCOMPARE(meter.cost(Pattern::ShortPoll).requestsPerSecond, shortRequestsPerSecond);
+    QCOMPARE(meter.cost(Pattern::LongPoll).requestsPerSecond, 0.0);
+    QCOMPARE(meter.cost(Pattern::ServerSentEvents).bytesPerSecond, sseBytesPerSecond);
+    QCOMPARE(meter.cost(Pattern::ShortPoll).open, 1000);
+    QCOMPARE(meter.cost(Pattern::ServerSentEvents).open, 7);
+}
+
+void TestServerCostMeter::restartStartsAfresh() {
+    ServerCostMeter meter;
+    meter.add(snapshot(1, 10, {100, 100, 100}, {9000, 9000, 9000}), 0);
+    meter.add(snapshot(1, 12, {200, 100, 100}, {9000, 9000, 9000}), 1000);
+    QCOMPARE(meter.cost(Pattern::ShortPoll).requestsPerSecond, 100.0);
+    // A new run: counters start again from zero; no negative rates, no rates until the next.
+    meter.add(snapshot(2, 0, {3, 0, 0}, {300, 0, 0}), 2000);
+    QVERIFY(!meter.hasRates());
+    QCOMPARE(meter.cost(Pattern::ShortPoll).requestsPerSecond, 0.0);
+    meter.add(snapshot(2, 0, {13, 0, 0}, {1300, 0, 0}), 3000);
+    QCOMPARE(meter.cost(Pattern::ShortPoll).requestsPerSecond, 10.0);
+    QCOMPARE(meter.cost(Pattern::ShortPoll).bytesPerSecond, 1000.0);
+}
+
+void TestServerCostMeter::sameInstantIsIgnored() {
+    ServerCostMeter meter;
+    meter.add(snapshot(1, 0, {0, 0, 0}, {0, 0, 0}), 1000);
+    meter.add(snapshot(1, 0, {50, 0, 0}, {0, 0, 0}), 2000);
+    meter.add(snapshot(1, 0, {999, 0, 0}, {0, 0, 0}), 2000); // no time passed: no division by zero
+    QCOMPARE(meter.cost(Pattern::ShortPoll).requestsPerSecond, 50.0);
+}
+
+QTEST_GUILESS_MAIN(TestServerCostMeter)
+#include "tst_servercostmeter.moc"
