@@ -102,6 +102,49 @@ def idle(r):
 KINDS = ("sse", "long", "short", "idle")
 
 
+def goals(p, n):
+    """Issue 6's goals, checked against this run's median passes."""
+    def check(ok, text):
+        if ok is None:
+            return f"- ? {text} (not measured)"
+        return f"- {'met' if ok else '**not met**'}: {text}"
+
+    def cmp(a, b, f):
+        return None if a is None or b is None else f(a, b)
+
+    sp, np_ = get(p["sse"], "latencyMs", "p50"), get(n["sse"], "latencyMs", "p50")
+    s99, n99 = get(p["sse"], "latencyMs", "p99"), get(n["sse"], "latencyMs", "p99")
+    mem = get(p["sse"], "server", "rssPerConnectionKiB")
+    pc, nc = get(p["sse"], "clients", "connectSeconds"), get(n["sse"], "clients", "connectSeconds")
+    lp, ln = get(p["long"], "latencyMs", "p50"), get(n["long"], "latencyMs", "p50")
+    rp, rn = get(p["short"], "requests", "perSecond"), get(n["short"], "requests", "perSecond")
+    idle_p = get(p["idle"], "cpuPercent")
+    lost = lambda r: get(r, "deliveries", "lost")
+    fmt = lambda v, u="ms": "?" if v is None else (f"{v:,.0f} {u}" if u == "/s" else f"{v:,.1f} {u}")
+    return [
+        "Issue 6 goals, PushLab against Nchan in this run (median passes):", "",
+        check(cmp(sp, np_, lambda a, b: a <= 0.75 * b),
+              f"SSE p50 at most 0.75 of Nchan's: {fmt(sp)} vs {fmt(np_)} × 0.75 = "
+              f"{fmt(None if np_ is None else 0.75 * np_)}"),
+        check(cmp(s99, n99, lambda a, b: a <= b), f"SSE p99 no worse than Nchan's: {fmt(s99)} vs {fmt(n99)}"),
+        check(None if lost(p["sse"]) is None else lost(p["sse"]) == 0,
+              f"SSE nothing lost: {lost(p['sse'])} lost over every pass"),
+        check(None if mem is None else mem * 1024 <= 10_000,
+              f"SSE at most 10 KB (10,000 bytes) per open stream: {fmt(mem, 'KiB')}"),
+        check(cmp(pc, nc, lambda a, b: a <= b),
+              f"SSE all connected at least as fast as Nchan: {fmt(pc, 's')} vs {fmt(nc, 's')}"),
+        check(None if lost(p["long"]) is None else lost(p["long"]) == 0,
+              f"Long poll zero loss: {lost(p['long'])} lost over every pass"),
+        check(cmp(lp, ln, lambda a, b: a <= 0.75 * b),
+              f"Long poll p50 at most 0.75 of Nchan's: {fmt(lp)} vs {fmt(ln)} × 0.75 = "
+              f"{fmt(None if ln is None else 0.75 * ln)}"),
+        check(cmp(rp, rn, lambda a, b: a >= b),
+              f"Short poll requests/s at least Nchan's (1 worker): {fmt(rp, '/s')} vs {fmt(rn, '/s')}"),
+        check(None if idle_p is None else idle_p <= 0.1,
+              f"Idle: no CPU with nothing happening (≤ 0.1 % of a core): {fmt(idle_p, '%')}"),
+    ]
+
+
 def median_run(kind, runs):
     """The pass to show: the median by the row's main figure. Deliveries are summed over every
     pass, so a loss in any pass shows in the table."""
@@ -205,6 +248,8 @@ def main():
             "Memory per connection is the "
             "growth of the server's resident memory (all its processes) from before the clients "
             "connected to after, divided by the clients connected.", ""]
+    if "pushlab" in servers and "nchan" in servers:
+        out += goals(res["pushlab"], res["nchan"]) + [""]
     notes = []
     for s in servers:
         for k in ("sse", "long", "short"):
