@@ -12,6 +12,7 @@
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -26,6 +27,7 @@
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QToolTip>
 
 #include <memory>
 
@@ -47,6 +49,8 @@ private Q_SLOTS:
     void browserPeersAreToldApart();
     void portInUseOffersAnotherPort();
     void laneSettingsSurviveARestart();
+    void hoveringAnArrivalExplainsIt();
+    void repaintsAreThrottledNotPerMessage();
     void screenshotAfterRealTraffic();
 
 private:
@@ -324,6 +328,46 @@ void TestMainWindow::laneSettingsSurviveARestart() {
     m_window = std::make_unique<MainWindow>();
     QCOMPARE(m_window->lanePanel(Pattern::ShortPoll)->setting(), 450);
     QCOMPARE(m_window->lanePanel(Pattern::LongPoll)->setting(), 12);
+}
+
+void TestMainWindow::hoveringAnArrivalExplainsIt() {
+    QVERIFY(waitUntilLanesReady());
+    send(QStringLiteral("hover me"));
+    QVERIFY(waitForDelivery(1));
+    m_window->setPaused(true); // hold still while the mouse is over the mark
+    LaneView *lane = m_window->laneView(Pattern::ShortPoll);
+    const TimelineArrival arrival =
+        m_window->timelineModel().lane(Pattern::ShortPoll).arrivals.front();
+    const double x = m_window->viewport()->geometry().xForTime(arrival.timeUs);
+    QVERIFY(x >= 0 && x <= lane->width());
+    const QPoint pos(qRound(x), lane->height() / 3);
+    QHelpEvent help(QEvent::ToolTip, pos, lane->mapToGlobal(pos));
+    QApplication::sendEvent(lane, &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    const QString tip = QToolTip::text();
+    QVERIFY2(tip.contains(QLatin1String("hover me")), qPrintable(tip));
+    QVERIFY2(tip.contains(QLatin1String("latency")), qPrintable(tip));
+    QVERIFY2(tip.contains(QString::number(arrival.id)), qPrintable(tip));
+    QToolTip::hideText();
+}
+
+void TestMainWindow::repaintsAreThrottledNotPerMessage() {
+    QVERIFY(waitUntilLanesReady());
+    LaneView *lane = m_window->laneView(Pattern::ServerSentEvents);
+    lane->resetPaintStats();
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < 300; ++i)
+        m_server->publish(QStringLiteral("burst %1").arg(i));
+    QVERIFY(waitForDelivery(300));
+    const qint64 elapsedMs = clock.elapsed();
+    const qint64 paints = lane->paintStats().paints;
+    // At most one paint per 16 ms frame (with slack for the first and the exposures): an upper
+    // bound, so a slow machine only makes it easier to meet.
+    QVERIFY2(paints <= elapsedMs / 16 + 10,
+             qPrintable(
+                 QStringLiteral("%1 paints in %2 ms for 300 messages").arg(paints).arg(elapsedMs)));
+    QVERIFY(paints < 300);
 }
 
 void TestMainWindow::screenshotAfterRealTraffic() {
