@@ -27,6 +27,7 @@
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QTabWidget>
 #include <QtWidgets/QToolTip>
 
 #include <memory>
@@ -391,6 +392,14 @@ void TestMainWindow::screenshotAfterRealTraffic() {
     const QString path = QDir(dir).filePath(QStringLiteral("mainwindow.png"));
     QVERIFY(m_window->grab().save(path));
     qInfo("screenshot: %s", qPrintable(path));
+    // The traffic log tab too.
+    auto *tabs = m_window->findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    QTRY_VERIFY(m_window->logModel()->rowCount() > 0);
+    const QString logPath = QDir(dir).filePath(QStringLiteral("mainwindow-log.png"));
+    QVERIFY(m_window->grab().save(logPath));
+    qInfo("screenshot: %s", qPrintable(logPath));
 }
 
 QTEST_MAIN(TestMainWindow)
