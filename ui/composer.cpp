@@ -92,6 +92,7 @@ void Composer::send() {
         return;
     Q_EMIT publishRequested(text);
     m_text->clear();
+    m_text->setFocus(); // after a click on Send, the next message can be typed at once
 }
 
 void Composer::autoPublish() {

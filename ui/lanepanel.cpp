@@ -83,17 +83,26 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
     auto *grid = new QGridLayout;
     grid->setHorizontalSpacing(10);
     grid->setVerticalSpacing(0);
-    const std::pair<QString, QString> counts[] = {
-        {QStringLiteral("messages"), tr("Messages")},
-        {QStringLiteral("requests"), tr("Requests")},
-        {QStringLiteral("empty"), tr("Empty")},
-        {QStringLiteral("reqPerMsg"), tr("Req/msg")},
-        {QStringLiteral("bytesPerMsg"), tr("Bytes/msg")},
-        {QStringLiteral("problems"), tr("Errors")},
+    struct Count {
+        QString key, title, help;
+    };
+    const Count counts[] = {
+        {QStringLiteral("messages"), tr("Messages"), tr("Messages delivered to this lane")},
+        {QStringLiteral("requests"), tr("Requests"),
+         tr("Requests sent (SSE: connection attempts)")},
+        {QStringLiteral("empty"), tr("Empty"),
+         tr("Answers that carried nothing: an empty short poll, a long poll's 204")},
+        {QStringLiteral("reqPerMsg"), tr("Req/msg"),
+         tr("Requests per delivered message: what this pattern costs the server")},
+        {QStringLiteral("bytesPerMsg"), tr("Bytes/msg"),
+         tr("Bytes received (status lines, headers, bodies) per delivered message")},
+        {QStringLiteral("problems"), tr("Errors"), {}}, // its tooltip lists the details
     };
     int index = 0;
-    for (const auto &[key, title] : counts) {
-        grid->addWidget(addCount(key, title), index / 3, index % 3);
+    for (const Count &c : counts) {
+        QLabel *label = addCount(c.key, c.title);
+        label->setToolTip(c.help);
+        grid->addWidget(label, index / 3, index % 3);
         ++index;
     }
     for (int c = 0; c < 3; ++c)
