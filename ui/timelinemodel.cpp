@@ -49,6 +49,9 @@ void TimelineModel::addTrafficEvent(const TrafficEvent &event) {
             span->messages += int(event.messages.size());
             closeSpan(lane, *span, event.timeUs, outcomeFor(event));
         }
+        // A poll answer can report lost history too ("gap" in the JSON).
+        if (event.hasGap())
+            addMarker(lane, TimelineMarker::Kind::Gap, event.timeUs, event.detail);
         addArrivals(lane, event);
         break;
     case Kind::StreamOpened:
@@ -62,7 +65,7 @@ void TimelineModel::addTrafficEvent(const TrafficEvent &event) {
             span->bytes += event.bytes;
             span->messages += int(event.messages.size());
         }
-        if (event.eventType == QLatin1String("gap"))
+        if (event.hasGap() || event.eventType == QLatin1String("gap"))
             addMarker(lane, TimelineMarker::Kind::Gap, event.timeUs,
                       event.detail.isEmpty() ? event.data : event.detail);
         addArrivals(lane, event);

@@ -139,6 +139,20 @@ void TestTimelineModel::reconnectClosesStreamAndMarks() {
     gap.data = QStringLiteral(R"({"lastSeenId":1,"firstAvailableId":5})");
     m.addTrafficEvent(gap);
     QCOMPARE(int(l.markers.back().kind), int(TimelineMarker::Kind::Gap));
+
+    // A long poll answer that says history was lost is marked on its lane too.
+    m.addTrafficEvent(traffic(Kind::RequestSent, Pattern::LongPoll, T0 + 10'000, 5));
+    TrafficEvent answer = traffic(Kind::ResponseReceived, Pattern::LongPoll, T0 + 11'000, 5, 200,
+                                  {message(9, T0 + 10'500)});
+    answer.gapLastSeenId = 2;
+    answer.gapFirstAvailableId = 9;
+    answer.detail = QStringLiteral("gap: ids after 2 and before 9 are not in the server's history");
+    m.addTrafficEvent(answer);
+    const TimelineLane &longLane = m.lane(Pattern::LongPoll);
+    QCOMPARE(longLane.markers.size(), size_t(1));
+    QCOMPARE(int(longLane.markers.front().kind), int(TimelineMarker::Kind::Gap));
+    QVERIFY(longLane.markers.front().detail.contains(QLatin1String("after 2")));
+    QCOMPARE(longLane.arrivals.size(), size_t(1));
 }
 
 void TestTimelineModel::revisionMovesOnEveryChange() {
