@@ -183,7 +183,8 @@ PushServer::PushServer(const ServerConfig &config, QObject *parent)
     connect(&m_heartbeatTimer, &QTimer::timeout, this,
             [this] { writeToStreams(heartbeatBytes, heartbeatBytes, 0); });
 
-    m_sweepTimer.setInterval(1000);
+    // Often enough for the request timeout, rarely enough to cost nothing with 10,000 clients.
+    m_sweepTimer.setInterval(qBound(100, config.requestTimeoutMs / 2, 5000));
     connect(&m_sweepTimer, &QTimer::timeout, this, &PushServer::sweep);
 
     if (config.tickerSeconds > 0) {
