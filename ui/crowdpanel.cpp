@@ -35,6 +35,8 @@ QLabel *figure(QWidget *parent) {
 }
 
 QString rate(double perSecond) {
+    if (perSecond == 0)
+        return QStringLiteral("0 /s");
     if (perSecond < 10)
         return QString::number(perSecond, 'f', 1) + QStringLiteral(" /s");
     return QLocale().toString(qRound64(perSecond)) + QStringLiteral(" /s");
