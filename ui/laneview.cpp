@@ -105,21 +105,25 @@ void LaneView::paintEvent(QPaintEvent *) {
     const double barHeight = std::max(6.0, std::round(h * 0.18));
     const bool isStream = m_pattern == Pattern::ServerSentEvents;
 
-    // Publish guides: one vertical line per message, across every lane.
+    // Publish guides: one vertical line per message, across every lane. When there are more
+    // than one per few pixels they would only grey the lane out: leave them to the ruler's
+    // rug and say how to see them.
+    bool denseGuides = false;
     {
         const auto [first, last] = m_model->guideRange(from, to);
-        const bool dense = double(last - first) > w / 6;
-        QColor c = PatternTheme::publishGuide();
-        c.setAlpha(dense ? 40 : 120);
-        QPen pen(PatternTheme::opaque(c, background), 1, dense ? Qt::SolidLine : Qt::DashLine);
-        painter.setPen(pen);
-        std::vector<QLineF> lines;
-        lines.reserve(last - first);
-        for (size_t i = first; i < last; ++i) {
-            const double x = std::round(g.xForTime(m_model->guides()[i].publishedAtUs)) + 0.5;
-            lines.emplace_back(x, 0, x, h);
+        denseGuides = double(last - first) > w / 6;
+        if (!denseGuides) {
+            QColor c = PatternTheme::publishGuide();
+            c.setAlpha(120);
+            painter.setPen(QPen(PatternTheme::opaque(c, background), 1, Qt::DashLine));
+            std::vector<QLineF> lines;
+            lines.reserve(last - first);
+            for (size_t i = first; i < last; ++i) {
+                const double x = std::round(g.xForTime(m_model->guides()[i].publishedAtUs)) + 0.5;
+                lines.emplace_back(x, 0, x, h);
+            }
+            painter.drawLines(lines.data(), int(lines.size()));
         }
-        painter.drawLines(lines.data(), int(lines.size()));
     }
 
     const TimelineLane &lane = m_model->lane(m_pattern);
@@ -237,6 +241,12 @@ void LaneView::paintEvent(QPaintEvent *) {
     painter.setPen(QPen(PatternTheme::laneSeparator(), 1));
     painter.drawLine(QPointF(0, h - 0.5), QPointF(w, h - 0.5));
 
+    if (denseGuides && m_pattern == PushLab::allPatterns.front()) {
+        painter.setPen(PatternTheme::axisText());
+        painter.drawText(QRectF(6, 2, std::max(0.0, liveX - 12), 18), Qt::AlignLeft | Qt::AlignTop,
+                         tr("Too many messages to tell apart: pause (Space) and zoom in with the "
+                            "wheel to see each one"));
+    }
     if (!m_running) {
         painter.setPen(PatternTheme::axisText());
         painter.drawText(QRectF(0, 0, std::max(0.0, liveX - 8), barTop - 2),

@@ -54,32 +54,29 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
     const auto [first, last] = m_model->guideRange(from, to);
     // When dense, only the newest labels are legible: walk backwards from the newest.
     const bool dense = double(last - first) > w / 6;
-    QColor guideColor = PatternTheme::publishGuide();
-    if (dense) {
-        guideColor.setAlpha(60);
-        guideColor = PatternTheme::opaque(guideColor, palette().window().color());
-    }
-    const QPen guidePen(guideColor, 1, dense ? Qt::SolidLine : Qt::DashLine);
+    // Dense: a rug of short ticks under the labels; otherwise the start of each guide line.
+    const QPen guidePen(PatternTheme::publishGuide(), 1, dense ? Qt::SolidLine : Qt::DashLine);
+    const double guideTop = dense ? h - 5 : row + 2;
     double freeUntil = 1e12;
     int drawn = 0;
     for (size_t i = last; i > first; --i) {
         const TimelineGuide &guide = m_model->guides()[i - 1];
         const double x = std::round(g.xForTime(guide.publishedAtUs)) + 0.5;
         painter.setPen(guidePen);
-        painter.drawLine(QPointF(x, row + 2), QPointF(x, h));
-        if (drawn >= 100)
+        painter.drawLine(QPointF(x, guideTop), QPointF(x, h));
+        if (drawn >= 100 || x + 3 >= w)
             continue;
         // Elide to the room left before the next (newer) label.
         const double room = std::min({freeUntil, w, x + 200}) - x - 6;
-        if (room < 24)
+        const QString full = guide.text.left(60);
+        // Dense, only whole labels: a row of "Auto …" stubs helps nobody.
+        if (room <
+            (dense ? fm.horizontalAdvance(full) : std::min(48.0, fm.horizontalAdvance(full))))
             continue;
-        const QString text = fm.elidedText(guide.text.left(60), Qt::ElideRight, room);
-        if (x + 3 < w) {
-            painter.setPen(PatternTheme::publishGuide());
-            painter.drawText(QPointF(x + 3, row - 1), text);
-            freeUntil = x - 4;
-            ++drawn;
-        }
+        painter.setPen(PatternTheme::publishGuide());
+        painter.drawText(QPointF(x + 3, row - 1), fm.elidedText(full, Qt::ElideRight, room));
+        freeUntil = x - 4;
+        ++drawn;
     }
     painter.setPen(PatternTheme::laneSeparator());
     painter.drawLine(QPointF(0, h - 0.5), QPointF(w, h - 0.5));

@@ -4,7 +4,7 @@
 // it does not assert (the machine is shared and noisy).
 //
 //   QT_QPA_PLATFORM=offscreen bench_window [--seconds 60] [--rate 100] [--retention 300]
-//                                          [--interval 5]
+//                                          [--interval 5] [--screenshot FILE]
 #include "composer.h"
 #include "laneview.h"
 #include "mainwindow.h"
@@ -54,7 +54,11 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption intervalOption(QStringLiteral("interval"),
                                             QStringLiteral("Report every S seconds."),
                                             QStringLiteral("S"), QStringLiteral("5"));
-    parser.addOptions({secondsOption, rateOption, retentionOption, intervalOption});
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QStringLiteral("Save the window to FILE at the end."),
+                                              QStringLiteral("FILE"));
+    parser.addOptions(
+        {secondsOption, rateOption, retentionOption, intervalOption, screenshotOption});
     parser.process(app);
     const int seconds = std::clamp(parser.value(secondsOption).toInt(), 5, 3600);
     const double rate = std::clamp(parser.value(rateOption).toDouble(), 0.5, 100.0);
@@ -143,8 +147,11 @@ int main(int argc, char *argv[]) {
                     window.laneSummary(Pattern::ServerSentEvents).messages);
         std::fflush(stdout);
         maxLagMs = sumLagMs = lagTicks = 0;
-        if (elapsed >= seconds)
+        if (elapsed >= seconds) {
+            if (parser.isSet(screenshotOption))
+                window.grab().save(parser.value(screenshotOption));
             QCoreApplication::quit();
+        }
     });
     report.start(interval * 1000);
 
