@@ -41,6 +41,12 @@ ServerBar::ServerBar(QWidget *parent)
     layout->addWidget(m_peers, 1);
     m_counters = new QLabel(this);
     m_counters->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    // Growing numbers must not widen the window past the screen: these labels take the room
+    // the buttons leave, and are cut rather than pushing (their tooltips have the full text).
+    m_peers->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_peers->setMinimumWidth(160);
+    m_counters->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_counters->setMinimumWidth(190);
     layout->addWidget(m_counters);
 
     connect(copy, &QPushButton::clicked, this, &ServerBar::copyUrlRequested);
@@ -101,8 +107,13 @@ void ServerBar::setStats(const ServerStats &stats) {
         text += tr(" +%1 more").arg(stats.peersTotal - stats.peers.size());
     m_peers->setText(text);
     m_peers->setToolTip(details.isEmpty() ? QString() : details.join(QStringLiteral("<br>")));
-    m_counters->setText(tr("%n message(s) published", nullptr, int(stats.messagesPublished)) +
-                        tr(" · %n connection(s)", nullptr, int(stats.connections)));
+    const QLocale locale;
+    m_counters->setText(
+        tr("%1 published · %2 connections")
+            .arg(locale.toString(stats.messagesPublished), locale.toString(stats.connections)));
+    m_counters->setToolTip(tr("%1 message(s) published on this server; %2 open connection(s)")
+                               .arg(stats.messagesPublished)
+                               .arg(stats.connections));
 }
 
 void ServerBar::setUnreachable(const QString &error) {
