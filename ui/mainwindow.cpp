@@ -2,6 +2,7 @@
 
 #include "clientclock.h"
 #include "composer.h"
+#include "crowdpanel.h"
 #include "lanepanel.h"
 #include "laneview.h"
 #include "longpollclient.h"
@@ -171,6 +172,8 @@ void MainWindow::buildUi() {
         m_raceView->setColumnWidth(MessageRaceModel::columnFor(p), 160);
     m_tabs->addTab(m_raceView, tr("Messages — which pattern delivered first"));
     m_tabs->addTab(buildLog(), tr("Traffic log"));
+    m_crowd = new CrowdPanel(m_tabs);
+    m_tabs->addTab(m_crowd, tr("Crowd — what each pattern costs the server"));
     m_splitter->addWidget(m_tabs);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
@@ -347,6 +350,7 @@ void MainWindow::connectClients() {
         m_composer->setStatus(tr("Publish failed: %1").arg(error), true);
     });
     connect(m_statsPoller, &StatsPoller::statsUpdated, m_serverBar, &ServerBar::setStats);
+    connect(m_statsPoller, &StatsPoller::statsUpdated, m_crowd, &CrowdPanel::setStats);
     connect(m_statsPoller, &StatsPoller::unreachable, m_serverBar, &ServerBar::setUnreachable);
 }
 
@@ -362,6 +366,7 @@ void MainWindow::setServer(const QUrl &url, ServerMode mode) {
         c->start();
     }
     m_publisher->setBaseUrl(url);
+    m_crowd->setServerUrl(url);
     m_statsPoller->setBaseUrl(url);
     m_statsPoller->start(1000);
     m_composer->setEnabled(true);

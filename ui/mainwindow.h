@@ -10,6 +10,7 @@
 #include <array>
 
 class Composer;
+class CrowdPanel;
 class LanePanel;
 class LaneView;
 class LongPollClient;
@@ -87,6 +88,7 @@ public:
     MessageRaceModel *raceModel() const { return m_race; }
     ServerBar *serverBar() const { return m_serverBar; }
     QFrame *serverProblemBanner() const { return m_problem; }
+    CrowdPanel *crowdPanel() const { return m_crowd; }
 
 Q_SIGNALS:
     // The user picked a port for the embedded server after a failure (0 = any free port).
@@ -144,6 +146,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     QTableView *m_raceView = nullptr;
     QTableView *m_logView = nullptr;
+    CrowdPanel *m_crowd = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_followLogAction = nullptr;
     QLabel *m_limits = nullptr;

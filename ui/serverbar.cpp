@@ -41,12 +41,10 @@ ServerBar::ServerBar(QWidget *parent)
     layout->addWidget(m_peers, 1);
     m_counters = new QLabel(this);
     m_counters->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    // Growing numbers must not widen the window past the screen: these labels take the room
-    // the buttons leave, and are cut rather than pushing (their tooltips have the full text).
+    // The peers line grows with every client: it takes the room the buttons and the counters
+    // leave and is cut rather than widening the window (its tooltip lists every peer).
     m_peers->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_peers->setMinimumWidth(160);
-    m_counters->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_counters->setMinimumWidth(190);
     layout->addWidget(m_counters);
 
     connect(copy, &QPushButton::clicked, this, &ServerBar::copyUrlRequested);

@@ -1,6 +1,8 @@
 // The window against a real server on a loopback port: what a user types shows up in every
 // lane's counts; pause, clear, export, close streams and the port-in-use banner behave.
 #include "composer.h"
+#include "crowdcontroller.h"
+#include "crowdpanel.h"
 #include "lanepanel.h"
 #include "laneview.h"
 #include "mainwindow.h"
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void portInUseOffersAnotherPort();
     void laneSettingsSurviveARestart();
     void hoveringAnArrivalExplainsIt();
+    void crowdTabWatchesTheSameServer();
     void repaintsAreThrottledNotPerMessage();
     void screenshotAfterRealTraffic();
 
@@ -352,6 +355,14 @@ void TestMainWindow::hoveringAnArrivalExplainsIt() {
     QToolTip::hideText();
 }
 
+void TestMainWindow::crowdTabWatchesTheSameServer() {
+    auto *tabs = m_window->findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    QCOMPARE(tabs->count(), 3);
+    QCOMPARE(tabs->widget(2), m_window->crowdPanel());
+    QCOMPARE(m_window->crowdPanel()->controller()->baseUrl(), m_window->serverUrl());
+}
+
 void TestMainWindow::repaintsAreThrottledNotPerMessage() {
     QVERIFY(waitUntilLanesReady());
     LaneView *lane = m_window->laneView(Pattern::ServerSentEvents);
@@ -400,6 +411,10 @@ void TestMainWindow::screenshotAfterRealTraffic() {
     const QString logPath = QDir(dir).filePath(QStringLiteral("mainwindow-log.png"));
     QVERIFY(m_window->grab().save(logPath));
     qInfo("screenshot: %s", qPrintable(logPath));
+    tabs->setCurrentIndex(2);
+    const QString crowdPath = QDir(dir).filePath(QStringLiteral("mainwindow-crowd.png"));
+    QVERIFY(m_window->grab().save(crowdPath));
+    tabs->setCurrentIndex(0);
 }
 
 QTEST_MAIN(TestMainWindow)
