@@ -5,6 +5,8 @@
 
 #include <QtCore/QLoggingCategory>
 
+#include <malloc.h>
+
 ServerHost::ServerHost(const ServerConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config) {
@@ -18,6 +20,10 @@ ServerHost::~ServerHost() {
 bool ServerHost::start(QString *errorMessage) {
     if (m_server)
         return true;
+    // Thousands of connections arriving at once grow the heap in many small steps (each an
+    // mprotect on the thread's arena): growing it 64 MiB at a time took a tenth off the CPU
+    // of accepting 10,000 streams. Address space only; untouched pages cost no memory.
+    mallopt(M_TOP_PAD, 64 * 1024 * 1024);
     // The server's thread waits on epoll (see EpollEventDispatcher); PUSHLAB_EVENT_DISPATCHER=qt
     // keeps Qt's default, for comparison. The thread owns and deletes it when it finishes.
     if (qgetenv("PUSHLAB_EVENT_DISPATCHER") != "qt")
