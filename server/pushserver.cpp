@@ -145,6 +145,11 @@ HttpResponse uncached(HttpResponse response) {
     return response;
 }
 
+HttpResponse badSince() {
+    return HttpResponse::error(
+        400, QStringLiteral("since must be a message id (a non-negative integer)."));
+}
+
 // The seed demo's plain-text answers.
 HttpResponse seedText(const QByteArray &text) {
     HttpResponse response(200);
@@ -560,20 +565,21 @@ QByteArray PushServer::pollBody(quint64 since, int *count) const {
     return body;
 }
 
+std::optional<quint64> PushServer::sinceOf(const RequestInfo &info) const {
+    if (!info.query.hasQueryItem(QStringLiteral("since")))
+        return m_log.lastId(); // no since: "from now"
+    return parseUnsigned(info.query.queryItemValue(QStringLiteral("since")));
+}
+
 void PushServer::handleShortPoll(Connection &c, const RequestInfo &info) {
     setPattern(c, Pattern::ShortPoll);
     m_counters[patternIndex(Pattern::ShortPoll)].requests++;
-    quint64 since = m_log.lastId(); // no since: "from now"
-    if (info.query.hasQueryItem(QStringLiteral("since"))) {
-        const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("since")));
-        if (!parsed) {
-            send(c,
-                 HttpResponse::error(
-                     400, QStringLiteral("since must be a message id (a non-negative integer).")));
-            return;
-        }
-        since = *parsed;
+    const auto parsedSince = sinceOf(info);
+    if (!parsedSince) {
+        send(c, badSince());
+        return;
     }
+    const quint64 since = *parsedSince;
     if (since == m_log.lastId() && !c.closeAfterResponse) {
         // Up to date: the usual short-poll answer, the same bytes for everyone until the next
         // publish, so it is encoded once.
@@ -607,17 +613,12 @@ void PushServer::handleWait(Connection &c, const RequestInfo &info, Flavour flav
         return;
     }
 
-    quint64 since = m_log.lastId();
-    if (info.query.hasQueryItem(QStringLiteral("since"))) {
-        const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("since")));
-        if (!parsed) {
-            send(c,
-                 HttpResponse::error(
-                     400, QStringLiteral("since must be a message id (a non-negative integer).")));
-            return;
-        }
-        since = *parsed;
+    const auto parsedSince = sinceOf(info);
+    if (!parsedSince) {
+        send(c, badSince());
+        return;
     }
+    const quint64 since = *parsedSince;
     int timeout = 30;
     if (info.query.hasQueryItem(QStringLiteral("timeout"))) {
         const auto parsed = parseUnsigned(info.query.queryItemValue(QStringLiteral("timeout")));

@@ -117,6 +117,8 @@ private:
                    std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
     void reject(Connection &c, int status, const QString &message);
     QByteArray pollBody(quint64 since, int *count) const;
+    // A poll's `since`: the last id when absent ("from now"), nullopt when malformed.
+    std::optional<quint64> sinceOf(const RequestInfo &info) const;
 
     void park(Connection &c, quint64 since, int timeoutSeconds, Flavour flavour);
     void unpark(Connection &c);
