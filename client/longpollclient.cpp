@@ -53,34 +53,24 @@ void LongPollClient::poll() {
     const QUrl url = apiUrl(QStringLiteral("/api/messages/wait"), query);
     QNetworkRequest request = makeRequest(url);
     request.setTransferTimeout(m_timeoutSeconds * 1000 + transferSlackMs);
-    const quint64 requestId = nextRequestId();
-    QNetworkReply *reply = network()->get(request);
-    m_reply = reply;
     m_sentUs = PushLab::nowUs();
-    connect(reply, &QNetworkReply::finished, this,
-            [this, reply, requestId] { onFinished(reply, requestId); });
-    TrafficEvent event = makeEvent(TrafficEvent::Kind::RequestSent);
-    event.requestId = requestId;
-    event.url = url.toString();
-    emitEvent(event);
+    m_reply = sendPoll(
+        request, [this](QNetworkReply *reply, quint64 requestId) { onFinished(reply, requestId); });
 }
 
 void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
     reply->deleteLater();
     if (m_reply == reply)
         m_reply = nullptr;
-    const QByteArray body = PushLab::Net::readBody(reply);
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const qint64 bytes = headerBytes(reply) + body.size();
-
-    if (reply->error() != QNetworkReply::NoError && status == 0) {
-        TrafficEvent event = makeEvent(TrafficEvent::Kind::Error);
-        event.requestId = requestId;
-        event.detail = PushLab::Net::failureText(reply);
-        emitEvent(event);
-        scheduleRetry(event.detail);
+    QString failure;
+    const auto got = readPollAnswer(reply, requestId, &failure);
+    if (!got) {
+        scheduleRetry(failure);
         return;
     }
+    const QByteArray &body = got->body;
+    const int status = got->status;
+    const qint64 bytes = got->bytes;
 
     TrafficEvent event = makeEvent(TrafficEvent::Kind::ResponseReceived);
     event.requestId = requestId;

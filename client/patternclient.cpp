@@ -1,6 +1,7 @@
 #include "patternclient.h"
 
 #include "clientclock.h"
+#include "replyfailure.h"
 #include "wireformat.h"
 
 #include <QtNetwork/QNetworkAccessManager>
@@ -63,6 +64,38 @@ QNetworkRequest PatternClient::makeRequest(const QUrl &url) const {
     // Every byte is counted; a compressed body would hide the pattern's real cost.
     request.setRawHeader(QByteArrayLiteral("Accept-Encoding"), QByteArrayLiteral("identity"));
     return request;
+}
+
+QNetworkReply *PatternClient::sendPoll(const QNetworkRequest &request,
+                                       std::function<void(QNetworkReply *, quint64)> onFinished) {
+    const quint64 requestId = nextRequestId();
+    QNetworkReply *reply = network()->get(request);
+    connect(
+        reply, &QNetworkReply::finished, this,
+        [reply, requestId, onFinished = std::move(onFinished)] { onFinished(reply, requestId); });
+    TrafficEvent event = makeEvent(TrafficEvent::Kind::RequestSent);
+    event.requestId = requestId;
+    event.url = request.url().toString();
+    emitEvent(event);
+    return reply;
+}
+
+std::optional<PatternClient::HttpAnswer>
+PatternClient::readPollAnswer(QNetworkReply *reply, quint64 requestId, QString *failure) {
+    HttpAnswer answer;
+    answer.body = PushLab::Net::readBody(reply);
+    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer.bytes = headerBytes(reply) + answer.body.size();
+    if (reply->error() != QNetworkReply::NoError && answer.status == 0) {
+        TrafficEvent event = makeEvent(TrafficEvent::Kind::Error);
+        event.requestId = requestId;
+        event.detail = PushLab::Net::failureText(reply);
+        emitEvent(event);
+        if (failure)
+            *failure = event.detail;
+        return std::nullopt;
+    }
+    return answer;
 }
 
 QUrl PatternClient::apiUrl(const QString &path, const QString &query) const {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <optional>
+
 #include "pattern.h"
 #include "trafficevent.h"
 
@@ -57,6 +60,20 @@ protected:
     // Bytes the response put on the wire as far as the client can tell: status line,
     // headers and the body size given.
     static qint64 headerBytes(const QNetworkReply *reply);
+
+    // A poll: sends the GET, reports RequestSent (with its URL) and calls back with the reply
+    // and its request id when it finishes.
+    QNetworkReply *sendPoll(const QNetworkRequest &request,
+                            std::function<void(QNetworkReply *, quint64)> onFinished);
+    struct HttpAnswer {
+        QByteArray body;
+        int status = 0;
+        qint64 bytes = 0; // on the wire: status line, headers, body
+    };
+    // Reads a finished poll. A transport failure (no HTTP status at all) is reported as an
+    // Error event and gives nullopt, with its text in *failure.
+    std::optional<HttpAnswer> readPollAnswer(QNetworkReply *reply, quint64 requestId,
+                                             QString *failure);
     // Detaches and aborts a reply without its finished() reaching us.
     void discardReply(QNetworkReply *reply);
 

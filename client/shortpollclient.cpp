@@ -53,32 +53,21 @@ void ShortPollClient::poll() {
         return;
     const QString query = m_haveLastId ? QStringLiteral("since=%1").arg(m_lastId) : QString();
     const QUrl url = apiUrl(QStringLiteral("/api/messages"), query);
-    const quint64 requestId = nextRequestId();
-    QNetworkReply *reply = network()->get(makeRequest(url));
-    m_reply = reply;
-    connect(reply, &QNetworkReply::finished, this,
-            [this, reply, requestId] { onFinished(reply, requestId); });
-    TrafficEvent event = makeEvent(TrafficEvent::Kind::RequestSent);
-    event.requestId = requestId;
-    event.url = url.toString();
-    emitEvent(event);
+    m_reply = sendPoll(makeRequest(url), [this](QNetworkReply *reply, quint64 requestId) {
+        onFinished(reply, requestId);
+    });
 }
 
 void ShortPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
     reply->deleteLater();
     if (m_reply == reply)
         m_reply = nullptr;
-    const QByteArray body = PushLab::Net::readBody(reply);
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const qint64 bytes = headerBytes(reply) + body.size();
-
-    if (reply->error() != QNetworkReply::NoError && status == 0) {
-        TrafficEvent event = makeEvent(TrafficEvent::Kind::Error);
-        event.requestId = requestId;
-        event.detail = PushLab::Net::failureText(reply);
-        emitEvent(event);
+    const auto got = readPollAnswer(reply, requestId, nullptr);
+    if (!got)
         return; // the timer keeps polling: the server may come back
-    }
+    const QByteArray &body = got->body;
+    const int status = got->status;
+    const qint64 bytes = got->bytes;
 
     TrafficEvent event = makeEvent(TrafficEvent::Kind::ResponseReceived);
     event.requestId = requestId;
