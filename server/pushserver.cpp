@@ -9,6 +9,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStringDecoder>
 #include <QtHttpServer/QHttpServerRequest>
@@ -351,7 +352,7 @@ bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     c.requestBytes = 0;
     c.requestStartedMs = 0;
     c.lastActivityMs = PushLab::monotonicMs();
-    if (c.rejected || c.state == ConnState::Streaming)
+    if (c.rejected || c.closing || c.state == ConnState::Streaming)
         return true;
 
     RequestInfo info = RequestInfo::from(request);
@@ -468,7 +469,7 @@ void PushServer::drainQueue(Connection &c) {
         if (it == m_connections.end())
             return;
         Connection &conn = it->second;
-        if (conn.queued.empty() || conn.state != ConnState::Idle)
+        if (conn.queued.empty() || conn.state != ConnState::Idle || conn.closing)
             return;
         RequestInfo next = std::move(conn.queued.front());
         conn.queued.pop_front();
@@ -697,6 +698,12 @@ void PushServer::onDeadline() {
 void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache) {
     const quint64 since = c.waitSince;
     unpark(c);
+    if (c.closeAfterResponse) {
+        int count = 0;
+        send(c, uncached(HttpResponse::json(200, pollBody(since, &count))), Pattern::LongPoll,
+             count);
+        return;
+    }
     // Waiters that were up to date share one encoded answer per fan-out.
     auto cached = cache->find(since);
     if (cached == cache->end()) {
@@ -709,8 +716,6 @@ void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache) {
     counters.delivered += cached->second.second;
     counters.bytesOut += cached->second.first.size();
     writeNow(c.socket, c.fd, cached->second.first);
-    if (c.closeAfterResponse)
-        c.socket->disconnectFromHost();
 }
 
 void PushServer::answerSeedWaiting(Connection &c) {
@@ -981,11 +986,11 @@ void PushServer::setPattern(Connection &c, Pattern p) {
     }
 }
 
-void PushServer::send(Connection &c, const HttpResponse &response, std::optional<Pattern> countAs,
+void PushServer::send(Connection &c, HttpResponse response, std::optional<Pattern> countAs,
                       int delivered) {
+    if (c.closeAfterResponse)
+        response.closeConnection();
     sendBytes(c, response.toBytes(), countAs, delivered);
-    if (response.closesConnection())
-        c.socket->disconnectFromHost();
 }
 
 void PushServer::sendBytes(Connection &c, const QByteArray &bytes, std::optional<Pattern> countAs,
@@ -997,7 +1002,24 @@ void PushServer::sendBytes(Connection &c, const QByteArray &bytes, std::optional
     }
     writeNow(c.socket, c.fd, bytes);
     if (c.closeAfterResponse)
-        c.socket->disconnectFromHost();
+        closeLater(c);
+}
+
+void PushServer::closeLater(Connection &c) {
+    // Not now: a socket with nothing left to write closes at once and emits disconnected,
+    // which erases the connection record our callers still hold. The next turn of the event
+    // loop is soon enough, and nothing more is read from or answered on it meanwhile.
+    if (c.closing)
+        return;
+    c.closing = true;
+    QPointer<QTcpSocket> socket(c.socket);
+    QMetaObject::invokeMethod(
+        this,
+        [socket] {
+            if (socket)
+                socket->disconnectFromHost();
+        },
+        Qt::QueuedConnection);
 }
 
 void PushServer::reject(Connection &c, int status, const QString &message) {
@@ -1011,9 +1033,8 @@ void PushServer::reject(Connection &c, int status, const QString &message) {
     if (c.state == ConnState::Waiting)
         unpark(c);
     c.queued.clear();
-    c.socket->write(HttpResponse::error(status, message).closeConnection().toBytes());
-    c.socket->flush();
-    c.socket->disconnectFromHost();
+    writeNow(c.socket, c.fd, HttpResponse::error(status, message).closeConnection().toBytes());
+    closeLater(c);
 }
 
 void PushServer::sweep() {

@@ -84,6 +84,7 @@ private:
         qint64 lastPatternRequestMs = 0; // last poll or stream request on this connection
         bool closeAfterResponse = false;
         bool rejected = false;
+        bool closing = false; // answered with Connection: close; ends on the next loop turn
         // Long poll / seed /getmessage waiting:
         quint64 waitSince = 0;
         std::multimap<qint64, QTcpSocket *>::iterator deadline;
@@ -111,11 +112,13 @@ private:
 
     bool originAllowed(const RequestInfo &info) const;
     void setPattern(Connection &c, PushLab::Pattern p);
-    void send(Connection &c, const HttpResponse &response,
+    void send(Connection &c, HttpResponse response,
               std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
     void sendBytes(Connection &c, const QByteArray &bytes,
                    std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
     void reject(Connection &c, int status, const QString &message);
+    // Ends the connection on the next turn of the event loop (see the definition for why).
+    void closeLater(Connection &c);
     QByteArray pollBody(quint64 since, int *count) const;
     // A poll's `since`: the last id when absent ("from now"), nullopt when malformed.
     std::optional<quint64> sinceOf(const RequestInfo &info) const;

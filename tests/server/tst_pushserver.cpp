@@ -63,6 +63,8 @@ private Q_SLOTS:
     void secondRequestNeverLandsInStream();
     void headAndOptions();
     void pipelinedRequestBehindWaitingPollIsAnsweredInOrder();
+    void connectionCloseIsHonoured_data();
+    void connectionCloseIsHonoured();
     void seedRoutes();
     void seedGetMessageTimesOut();
     void tooLargeRequestIs413();
@@ -514,6 +516,38 @@ void TestPushServer::pipelinedRequestBehindWaitingPollIsAnsweredInOrder() {
     const RawResponse second = http.read(5000);
     QCOMPARE(second.status, 200);
     QVERIFY(jsonObject(second.body).contains(QStringLiteral("patterns")));
+}
+
+void TestPushServer::connectionCloseIsHonoured_data() {
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("publishWhileWaiting");
+    QTest::newRow("short poll") << QByteArray("/api/messages") << 200 << false;
+    QTest::newRow("long poll timing out")
+        << QByteArray("/api/messages/wait?timeout=1") << 204 << false;
+    QTest::newRow("long poll woken") << QByteArray("/api/messages/wait?timeout=30") << 200 << true;
+    QTest::newRow("seed long poll woken") << QByteArray("/getmessage") << 200 << true;
+}
+
+void TestPushServer::connectionCloseIsHonoured() {
+    // The answer ends the connection, and the server forgets it at once (no access to a
+    // connection record after the socket went away: the ASan build checks).
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(bool, publishWhileWaiting);
+    auto server = startServer();
+    RawHttp http(server->port());
+    http.get(target, "Connection: close\r\n");
+    if (publishWhileWaiting) {
+        QTRY_COMPARE(server->waitingPollCount(), 1);
+        server->publish(QStringLiteral("wake up"));
+    }
+    const RawResponse r = http.read(5000);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.header("Connection"), QByteArray("close"));
+    QVERIFY(http.waitForDisconnected());
+    QTRY_COMPARE(server->connectionCount(), 0);
+    QCOMPARE(server->waitingPollCount(), 0);
 }
 
 void TestPushServer::seedRoutes() {
