@@ -21,7 +21,6 @@
 
 Q_LOGGING_CATEGORY(lcServer, "pushlab.server", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSse, "pushlab.server.sse", QtWarningMsg)
-Q_LOGGING_CATEGORY(lcPoll, "pushlab.server.poll", QtWarningMsg)
 
 using PushLab::Pattern;
 using PushLab::patternIndex;
