@@ -93,7 +93,7 @@ void ServerBar::setStats(const ServerStats &stats) {
                            .arg(PatternTheme::color(p).name(), PushLab::patternName(p))
                            .arg(ours[i] + others[i]);
         if (others[i] > 0)
-            part += tr(" (%n other client(s))", nullptr, others[i]);
+            part += tr(" (%n not PushLab)", nullptr, others[i]); // browsers, curl: details on hover
         parts.append(part);
     }
     const int otherTotal = others[0] + others[1] + others[2];
