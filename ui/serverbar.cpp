@@ -93,11 +93,11 @@ void ServerBar::setStats(const ServerStats &stats) {
                            .arg(PatternTheme::color(p).name(), PushLab::patternName(p))
                            .arg(ours[i] + others[i]);
         if (others[i] > 0)
-            part += tr(" (%n not PushLab)", nullptr, others[i]); // browsers, curl: details on hover
+            part += tr(" (%n other)", nullptr, others[i]); // not PushLab lanes: browsers, curl (hover)
         parts.append(part);
     }
     const int otherTotal = others[0] + others[1] + others[2];
-    QString text = tr("Connected now: ") +
+    QString text = tr("Connected: ") +
                    (parts.isEmpty() ? tr("nobody") : parts.join(QStringLiteral(" · ")));
     if (otherTotal == 0 && !parts.isEmpty())
         text += tr(" <span style='color:#5b616e'>(all PushLab lanes)</span>");

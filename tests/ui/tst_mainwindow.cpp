@@ -290,7 +290,7 @@ void TestMainWindow::browserPeersAreToldApart() {
     browser.write("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
                   "User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/120\r\n\r\n");
     QTRY_VERIFY_WITH_TIMEOUT(
-        m_window->serverBar()->peersText().contains(QLatin1String("(1 not PushLab)")), 10000);
+        m_window->serverBar()->peersText().contains(QLatin1String("(1 other)")), 10000);
     QVERIFY(m_window->serverBar()->peersText().contains(QLatin1String("SSE <b>2</b>")));
     browser.abort();
 }
