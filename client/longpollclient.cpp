@@ -4,12 +4,10 @@
 #include "replyfailure.h"
 #include "wireformat.h"
 
-#include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcClientLongPoll, "pushlab.client.longpoll", QtInfoMsg)
 
 namespace {
 // The server holds a poll for `timeout` seconds; allow that plus slack before calling it dead.
@@ -113,24 +111,9 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
         poll();
         return;
     }
-    QString why = PushLab::Wire::errorFromJson(body);
-    if (why.isEmpty())
-        why = status == 200 ? QStringLiteral("not a PushLab answer (expected messages JSON)")
-                            : QStringLiteral("HTTP %1").arg(status);
-    event.detail = why;
-    emitEvent(event);
-
-    TrafficEvent error = makeEvent(TrafficEvent::Kind::Error);
-    error.requestId = requestId;
-    error.status = status;
-    error.detail = why;
-    emitEvent(error);
-    if (status >= 500 || status == 408 || status == 429) {
+    QString why;
+    if (reportUnusableAnswer(event, *got, &why))
         scheduleRetry(why);
-        return;
-    }
-    qCDebug(lcClientLongPoll) << "stopping:" << why;
-    stopForGood(QStringLiteral("not a PushLab server: %1").arg(why));
 }
 
 void LongPollClient::scheduleRetry(const QString &why) {

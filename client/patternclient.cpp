@@ -98,6 +98,29 @@ PatternClient::readPollAnswer(QNetworkReply *reply, quint64 requestId, QString *
     return answer;
 }
 
+bool PatternClient::reportUnusableAnswer(TrafficEvent response, const HttpAnswer &answer,
+                                         QString *why) {
+    QString reason = PushLab::Wire::errorFromJson(answer.body);
+    if (reason.isEmpty())
+        reason = answer.status == 200
+                     ? QStringLiteral("not a PushLab answer (expected messages JSON)")
+                     : QStringLiteral("HTTP %1").arg(answer.status);
+    response.detail = reason;
+    emitEvent(response);
+
+    TrafficEvent error = makeEvent(TrafficEvent::Kind::Error);
+    error.requestId = response.requestId;
+    error.status = answer.status;
+    error.detail = reason;
+    emitEvent(error);
+    if (why)
+        *why = reason;
+    if (answer.status >= 500 || answer.status == 408 || answer.status == 429)
+        return true;
+    stopForGood(QStringLiteral("not a PushLab server: %1").arg(reason));
+    return false;
+}
+
 QUrl PatternClient::apiUrl(const QString &path, const QString &query) const {
     return PushLab::Wire::apiUrl(m_baseUrl, path, query);
 }

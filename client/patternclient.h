@@ -72,6 +72,11 @@ protected:
     };
     // Reads a finished poll. A transport failure (no HTTP status at all) is reported as an
     // Error event and gives nullopt, with its text in *failure.
+    // A poll answer that is not messages JSON: reports it (the response, then an Error with the
+    // server's reason). Returns true when polling again may help (a busy or restarting server:
+    // 5xx, 408, 429); any other answer means this is not a PushLab server, and the client stops
+    // for good. *why gets the reason.
+    bool reportUnusableAnswer(TrafficEvent response, const HttpAnswer &answer, QString *why);
     std::optional<HttpAnswer> readPollAnswer(QNetworkReply *reply, quint64 requestId,
                                              QString *failure);
     // Detaches and aborts a reply without its finished() reaching us.

@@ -4,12 +4,10 @@
 #include "replyfailure.h"
 #include "wireformat.h"
 
-#include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
-Q_LOGGING_CATEGORY(lcClientShortPoll, "pushlab.client.shortpoll", QtInfoMsg)
 
 namespace {
 // A short poll answers at once; anything slower than this is a stuck server.
@@ -85,22 +83,6 @@ void ShortPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
         emitEvent(event);
         return;
     }
-    QString why = PushLab::Wire::errorFromJson(body);
-    if (why.isEmpty())
-        why = status == 200 ? QStringLiteral("not a PushLab answer (expected messages JSON)")
-                            : QStringLiteral("HTTP %1").arg(status);
-    event.detail = why;
-    emitEvent(event);
-
-    TrafficEvent error = makeEvent(TrafficEvent::Kind::Error);
-    error.requestId = requestId;
-    error.status = status;
-    error.detail = why;
-    emitEvent(error);
-    // A server that is busy or restarting may answer 5xx/408/429 for a while; any other answer
-    // means this is not a PushLab server (or not this URL): polling it again would not help.
-    if (status >= 500 || status == 408 || status == 429)
-        return;
-    qCDebug(lcClientShortPoll) << "stopping:" << why;
-    stopForGood(QStringLiteral("not a PushLab server: %1").arg(why));
+    // A busy or restarting server: the timer keeps polling; anything else stopped the client.
+    reportUnusableAnswer(event, *got, nullptr);
 }
