@@ -19,4 +19,8 @@ struct ServerConfig {
     int keepAliveTimeoutMs = 75000; // an idle keep-alive connection is closed after this
     int seedWaitSeconds = 30;       // GET /getmessage
     int listenBacklog = 4096;
+    // Event loops (threads) serving connections under ServerHost: one listens and hands each
+    // new connection to the least busy loop; all share one message history. A PushServer on
+    // its own is always one loop.
+    int threads = 1;
 };
