@@ -3,24 +3,52 @@
 #include <QtCore/QSignalBlocker>
 #include <QtNetwork/QTcpSocket>
 
+#include <unistd.h>
+
 Listener::Listener(AcceptHook hook, QObject *parent)
     : QTcpServer(parent)
     , m_hook(std::move(hook)) {}
 
 void Listener::incomingConnection(qintptr socketDescriptor) {
+    if (!m_roundQueued) { // hand over once the accept loop of this round is over
+        m_roundQueued = true;
+        QMetaObject::invokeMethod(this, &Listener::handOver, Qt::QueuedConnection);
+    }
+    if (m_router && m_router(socketDescriptor))
+        return;
+    take(socketDescriptor);
+}
+
+void Listener::setAdoptOnly() {
+    m_adoptOnly = true;
+    pauseAccepting();
+}
+
+void Listener::adopt(const std::vector<qintptr> &socketDescriptors) {
+    for (const qintptr descriptor : socketDescriptors)
+        take(descriptor);
+    handOver();
+}
+
+void Listener::take(qintptr socketDescriptor) {
     auto *socket = new QTcpSocket(this); // owned by the listener until the server deletes it
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;
+        ::close(int(socketDescriptor));
+        m_hook(nullptr);
         return;
     }
     if (!m_hook(socket))
         return; // the hook answered and closes it
     m_accepted.push_back(socket);
-    if (m_accepted.size() == 1) // once the accept loop of this round is over
-        QMetaObject::invokeMethod(this, &Listener::handOver, Qt::QueuedConnection);
 }
 
 void Listener::handOver() {
+    m_roundQueued = false;
+    // Connections for other loops first: a request on one of ours may ask every loop about
+    // its connections (GET /api/stats), and those should be there by then.
+    if (m_roundEnd)
+        m_roundEnd();
     // QAbstractHttpServer reacts to each pendingConnectionAvailable by asking QObject::sender()
     // which server emitted it, and that walks a list as long as the connections it already
     // serves: one signal per connection made accepting 10,000 clients quadratic (seconds).
@@ -34,6 +62,9 @@ void Listener::handOver() {
             addPendingConnection(accepted[i]);
     }
     addPendingConnection(accepted.back());
+    // QTcpServer::nextPendingConnection() (QHttpServer just called it) resumes accepting.
+    if (m_adoptOnly)
+        pauseAccepting();
     // A request that arrived before QHttpServer was listening must still be parsed.
     for (QTcpSocket *socket : accepted) {
         if (socket->state() == QAbstractSocket::ConnectedState && socket->bytesAvailable() > 0)

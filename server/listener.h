@@ -8,21 +8,42 @@
 // The listening socket. It creates each connection's QTcpSocket itself so the push server can
 // attach its own handlers (byte counting, disconnect tracking) before QHttpServer attaches
 // its parser, and refuses connections beyond the cap with a 503 instead of holding them.
+// With several event loops, only the first loop's listener accepts: its router may hand a new
+// connection to another loop, whose listener adopts it (that one shares the listening socket
+// but never accepts on it).
 class Listener final : public QTcpServer {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Listener)
 
 public:
-    using AcceptHook = std::function<bool(QTcpSocket *)>; // false: refuse this connection
+    // false: refuse this connection; called with nullptr for a descriptor that was unusable
+    using AcceptHook = std::function<bool(QTcpSocket *)>;
+    using Router = std::function<bool(qintptr)>; // true: another loop takes it
 
     explicit Listener(AcceptHook hook, QObject *parent = nullptr);
+
+    // `roundEnd` runs after each round of accepting, before this loop's new connections are
+    // served: the router hands its batch over there.
+    void setRouter(Router router, std::function<void()> roundEnd) {
+        m_router = std::move(router);
+        m_roundEnd = std::move(roundEnd);
+    }
+    // Never accept on the (shared) listening socket: only adopt().
+    void setAdoptOnly();
+    // Serves connections accepted by another loop's listener (from that loop's router).
+    void adopt(const std::vector<qintptr> &socketDescriptors);
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
+    void take(qintptr socketDescriptor);
     void handOver();
 
     AcceptHook m_hook;
+    Router m_router;
+    std::function<void()> m_roundEnd;
+    bool m_roundQueued = false;
     std::vector<QTcpSocket *> m_accepted; // accepted this round, not yet handed to QHttpServer
+    bool m_adoptOnly = false;
 };

@@ -14,6 +14,19 @@ const Message &MessageLog::append(const QString &text, qint64 publishedAtUs) {
     return m_messages.back();
 }
 
+const Message &MessageLog::adopt(const Message &m) {
+    Q_ASSERT(m.id >= m_nextId);
+    if (m.id != m_nextId) {
+        m_messages.clear();
+        m_nextId = m.id;
+    }
+    if (int(m_messages.size()) >= m_capacity)
+        m_messages.pop_front();
+    m_messages.push_back(m);
+    ++m_nextId;
+    return m_messages.back();
+}
+
 std::optional<MessageLog::Gap> MessageLog::gapAfter(quint64 since) const {
     if (since == 0)
         return std::nullopt;

@@ -24,6 +24,9 @@ public:
     MessageLog(int capacity, quint64 firstId);
 
     const Message &append(const QString &text, qint64 publishedAtUs);
+    // Appends a message stored elsewhere (an event loop's replica of the shared history). Its
+    // id follows lastId(), or the log starts over at it: whatever lies between is then gone.
+    const Message &adopt(const Message &m);
 
     quint64 lastId() const { return m_nextId - 1; }
     quint64 firstRetainedId() const {

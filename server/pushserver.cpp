@@ -16,8 +16,10 @@
 #include <QtNetwork/QTcpSocket>
 
 #include <cerrno>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcServer, "pushlab.server", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSse, "pushlab.server.sse", QtWarningMsg)
@@ -172,14 +174,22 @@ std::optional<HttpResponse> textProblem(const QString &text, const QString &when
 } // namespace
 
 PushServer::PushServer(const ServerConfig &config, QObject *parent)
+    : PushServer(config,
+                 std::make_shared<ServerGroup>(config.historySize, quint64(PushLab::wallClockUs())),
+                 parent) {}
+
+PushServer::PushServer(const ServerConfig &config, std::shared_ptr<ServerGroup> group,
+                       QObject *parent)
     : QAbstractHttpServer(parent)
     , m_config(config)
-    , m_log(config.historySize, quint64(PushLab::wallClockUs()))
+    , m_group(std::move(group))
+    , m_loopIndex(m_group->join(this))
+    , m_log(m_group->historySize(), m_group->firstId())
     , m_deadlineTimer(this)
     , m_heartbeatTimer(this)
     , m_sweepTimer(this)
     , m_tickerTimer(this)
-    , m_startedAtUs(PushLab::wallClockUs()) {
+    , m_startedAtUs(m_group->startedAtUs()) {
     m_deadlineTimer.setSingleShot(true);
     m_deadlineTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &PushServer::onDeadline);
@@ -203,16 +213,21 @@ PushServer::~PushServer() {
     shutdown();
 }
 
-bool PushServer::listen(QString *errorMessage) {
+void PushServer::init() {
     const rlim_t files = raiseOpenFileLimit();
     // Keep some descriptors for the process itself (files, the GUI, the thread's wake-ups).
     m_maxConnections = int(qMin<qint64>(m_config.maxConnections, qint64(files) - 64));
-    if (m_maxConnections < m_config.maxConnections) {
+    if (m_maxConnections < m_config.maxConnections && m_loopIndex == 0) {
         qCInfo(lcServer, "connection cap %d (open-file limit %llu)", m_maxConnections,
                static_cast<unsigned long long>(files));
     }
-
     m_listener = new Listener([this](QTcpSocket *socket) { return accept(socket); }, this);
+    m_listener->setRouter([this](qintptr descriptor) { return routeConnection(descriptor); },
+                          [this] { flushHandoffs(); });
+}
+
+bool PushServer::listen(QString *errorMessage) {
+    init();
     m_listener->setListenBacklogSize(m_config.listenBacklog);
     if (!m_listener->listen(m_config.bindAddress, m_config.port)) {
         if (errorMessage) {
@@ -237,6 +252,31 @@ bool PushServer::listen(QString *errorMessage) {
     return true;
 }
 
+bool PushServer::serveAlongside(qintptr listeningSocket, QString *errorMessage) {
+    init();
+    // A descriptor of our own for the shared listening socket, so that this loop's listener
+    // is a listening QTcpServer (what QHttpServer serves from). It never accepts on it: the
+    // listening loop does and hands connections over (Listener::adopt).
+    const int descriptor = ::fcntl(int(listeningSocket), F_DUPFD_CLOEXEC, 0);
+    if (descriptor < 0 || !m_listener->setSocketDescriptor(descriptor)) {
+        if (descriptor >= 0)
+            ::close(descriptor);
+        if (errorMessage)
+            *errorMessage = QStringLiteral("cannot share the listening socket: %1")
+                                .arg(QString::fromLocal8Bit(strerror(errno)));
+        delete m_listener;
+        m_listener = nullptr;
+        return false;
+    }
+    m_listener->setAdoptOnly();
+    bind(m_listener);
+    return true;
+}
+
+qintptr PushServer::listeningSocket() const {
+    return m_listener ? m_listener->socketDescriptor() : -1;
+}
+
 quint16 PushServer::port() const {
     return m_listener ? m_listener->serverPort() : 0;
 }
@@ -251,6 +291,14 @@ void PushServer::shutdown() {
     m_tickerTimer.stop();
     if (m_listener)
         m_listener->close();
+    // Connections accepted for other loops but not handed over yet end here.
+    for (const auto &[loop, descriptors] : std::exchange(m_handoffs, {})) {
+        for (const qintptr descriptor : descriptors) {
+            ::close(int(descriptor));
+            m_group->connectionGone(loop);
+        }
+    }
+    m_gathers.clear();
     // Detach our handlers before anything can emit disconnected into half-destroyed state
     // (a socket's destructor emits it synchronously).
     std::vector<QTcpSocket *> sockets;
@@ -261,14 +309,43 @@ void PushServer::shutdown() {
     m_deadlines.clear();
     m_streams.clear();
     m_connections.clear();
+    for (std::size_t i = 0; i < sockets.size(); ++i)
+        m_group->connectionGone(m_loopIndex);
     for (QTcpSocket *socket : sockets) {
         disconnect(socket, nullptr, this, nullptr);
         socket->disconnectFromHost();
     }
 }
 
+bool PushServer::routeConnection(qintptr socketDescriptor) {
+    const int loop = m_group->leastBusyLoop();
+    m_group->connectionAssigned(loop); // now, so the next connection of this round sees it
+    if (loop == m_loopIndex)
+        return false;
+    m_handoffs[loop].push_back(socketDescriptor); // handed over when the round ends
+    return true;
+}
+
+void PushServer::flushHandoffs() {
+    for (auto &[index, descriptors] : std::exchange(m_handoffs, {})) {
+        PushServer *loop = m_group->loop(index);
+        // The loops of a group are all deleted only after every one has shut down, and a
+        // loop posts nothing once it has (ServerHost::stop), so `loop` is alive here.
+        QMetaObject::invokeMethod(
+            loop,
+            [loop, descriptors = std::move(descriptors)] { loop->m_listener->adopt(descriptors); },
+            Qt::QueuedConnection);
+    }
+}
+
 bool PushServer::accept(QTcpSocket *socket) {
-    if (m_shuttingDown || int(m_connections.size()) >= m_maxConnections) {
+    if (!socket) { // the descriptor was unusable (and is closed)
+        m_group->connectionGone(m_loopIndex);
+        return false;
+    }
+    // This connection is already counted (routeConnection), hence "more than".
+    if (m_shuttingDown || m_group->totalConnections() > m_maxConnections) {
+        m_group->connectionGone(m_loopIndex);
         if (m_refusedConnections++ % 1000 == 0) {
             qCWarning(lcServer,
                       "connection limit (%d) reached: refusing with 503 (%lld refused so far)",
@@ -290,6 +367,7 @@ bool PushServer::accept(QTcpSocket *socket) {
     Connection c;
     c.socket = socket;
     c.fd = socket->socketDescriptor();
+    c.serial = ++m_nextSerial;
     c.peerAddress = socket->peerAddress().toString().toUtf8();
     c.peerPort = socket->peerPort();
     c.lastActivityMs = PushLab::monotonicMs();
@@ -336,6 +414,7 @@ void PushServer::onDisconnected(QTcpSocket *socket) {
     if (c.state == ConnState::Streaming)
         removeStream(c);
     m_connections.erase(it);
+    m_group->connectionGone(m_loopIndex);
     if (m_connections.empty())
         m_sweepTimer.stop();
     if (m_streams.empty())
@@ -356,7 +435,7 @@ bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
     RequestInfo info = RequestInfo::from(request);
     info.headerBytes = received - info.body.size();
-    if (c.state == ConnState::Waiting) {
+    if (c.state == ConnState::Waiting || c.state == ConnState::Gathering) {
         // HTTP/1.1 pipelining behind a parked poll: answer in order once the poll is answered.
         if (int(c.queued.size()) >= maxQueuedRequests) {
             reject(c, 429, QStringLiteral("Too many pipelined requests behind a waiting poll."));
@@ -376,6 +455,10 @@ void PushServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *s
 }
 
 void PushServer::dispatch(Connection &c, const RequestInfo &info) {
+    // What another loop published is visible here at once (one atomic read when nothing is
+    // new), so a client never reads an older history from this loop than from that one.
+    if (m_group->lastId() != m_log.lastId())
+        catchUp();
     if (info.headerBytes > m_config.maxHeaderBytes) {
         reject(c, 431,
                QStringLiteral("The request headers are larger than %1 bytes.")
@@ -441,7 +524,7 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
         handleEvents(c, info, Flavour::Api);
         return;
     case Route::Stats:
-        handleStats(c);
+        handleStats(c, info);
         return;
     case Route::CloseStreams:
         handleCloseStreams(c, info);
@@ -539,11 +622,35 @@ void PushServer::handlePublish(Connection &c, const RequestInfo &info) {
                 .header("Location", "/api/messages?since=" + QByteArray::number(m.id - 1)));
 }
 
-const Message &PushServer::publish(const QString &text) {
-    const Message &m = m_log.append(text, PushLab::wallClockUs());
-    fanOut(m);
+Message PushServer::publish(const QString &text) {
+    const Message m = m_group->publish(text, m_loopIndex);
+    catchUp();
     Q_EMIT messagePublished(m.id);
     return m;
+}
+
+void PushServer::wake() {
+    if (!m_newsPending.exchange(true))
+        QMetaObject::invokeMethod(this, &PushServer::catchUp, Qt::QueuedConnection);
+}
+
+void PushServer::catchUp() {
+    m_newsPending.store(false);
+    const quint64 before = m_log.lastId();
+    if (m_shuttingDown || m_group->lastId() == before)
+        return;
+    const std::vector<Message> news = m_group->messagesAfter(before);
+    if (news.empty())
+        return;
+    if (news.front().id != before + 1) {
+        // More was published than the history keeps while this loop was busy elsewhere:
+        // its streams are told, as a resuming stream would be (polls see it in their answer).
+        const MessageLog::Gap gap{before, news.front().id, MessageLog::Gap::Reason::Evicted};
+        writeToStreams("event: gap\ndata: " + gapJson(gap) + "\n\n", QByteArray(), 0);
+    }
+    for (const Message &m : news)
+        m_log.adopt(m);
+    fanOut(before);
 }
 
 QByteArray PushServer::pollBody(quint64 since, int *count) const {
@@ -726,7 +833,7 @@ void PushServer::answerSeedWaiting(Connection &c) {
     send(c, seedText(next->text.toUtf8()), Pattern::LongPoll, 1);
 }
 
-void PushServer::fanOut(const Message &m) {
+void PushServer::fanOut(quint64 since) {
     // Long polls first (each answer is one write), then streams.
     if (!m_waiting.empty()) {
         std::vector<QTcpSocket *> waiting(m_waiting.begin(), m_waiting.end());
@@ -748,7 +855,19 @@ void PushServer::fanOut(const Message &m) {
         }
         armDeadlineTimer();
     }
-    writeToStreams(m.sseEvent, m.seedSseEvent, 1);
+    if (m_streams.empty())
+        return;
+    // Usually one message, whose encoded bytes are shared as they are; after a burst, one
+    // write per stream carries all of it.
+    QByteArray apiBytes;
+    QByteArray seedBytes;
+    int count = 0;
+    m_log.forEachAfter(since, [&](const Message &m) {
+        apiBytes += m.sseEvent;
+        seedBytes += m.seedSseEvent;
+        ++count;
+    });
+    writeToStreams(apiBytes, seedBytes, count);
 }
 
 void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes,
@@ -759,6 +878,8 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
     std::vector<QTcpSocket *> failed;
     for (const Stream &stream : m_streams) {
         const QByteArray &bytes = stream.flavour == Flavour::Seed ? seedBytes : apiBytes;
+        if (bytes.isEmpty())
+            continue;
         if (!writeNow(stream.socket, stream.fd, bytes)) {
             failed.push_back(stream.socket);
             continue;
@@ -869,16 +990,88 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     writeNow(socket, c.fd, out);
 }
 
-void PushServer::handleStats(Connection &c) {
-    send(c, uncached(HttpResponse::json(200, statsJson())));
+void PushServer::handleStats(Connection &c, const RequestInfo &info) {
+    Q_UNUSED(info);
+    askEveryLoop(c, false);
 }
 
-QByteArray PushServer::statsJson() const {
-    std::array<qint64, 3> open{};
-    open[patternIndex(Pattern::LongPoll)] = qint64(m_waiting.size());
-    open[patternIndex(Pattern::ServerSentEvents)] = qint64(m_streams.size());
-    QJsonArray peers;
-    qint64 peersTotal = 0;
+void PushServer::handleCloseStreams(Connection &c, const RequestInfo &info) {
+    if (!originAllowed(info)) {
+        send(c, HttpResponse::error(
+                    403, QStringLiteral("Closing streams from another origin is not allowed.")));
+        return;
+    }
+    askEveryLoop(c, true);
+}
+
+void PushServer::askEveryLoop(Connection &c, bool closeStreams) {
+    const int loops = m_group->loopCount();
+    const quint64 token = ++m_nextGatherToken;
+    Gather &gather = m_gathers[token];
+    gather.socket = c.socket;
+    gather.serial = c.serial;
+    gather.closeStreams = closeStreams;
+    gather.outstanding = loops;
+    gather.reports.resize(std::size_t(loops));
+    c.state = ConnState::Gathering;
+    for (int i = 0; i < loops; ++i) {
+        if (i == m_loopIndex)
+            continue;
+        PushServer *loop = m_group->loop(i);
+        // Alive: see flushHandoffs. A loop that has shut down answers nothing, but then the
+        // whole server is stopping and this one too.
+        QMetaObject::invokeMethod(
+            loop,
+            [loop, asker = this, token, closeStreams] {
+                if (loop->m_shuttingDown)
+                    return;
+                QMetaObject::invokeMethod(
+                    asker,
+                    [asker, token, index = loop->m_loopIndex,
+                     report = loop->report(closeStreams)]() mutable {
+                        asker->takeReport(token, index, std::move(report));
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    }
+    takeReport(token, m_loopIndex, report(closeStreams));
+}
+
+void PushServer::takeReport(quint64 token, int loopIndex, LoopReport report) {
+    const auto found = m_gathers.find(token);
+    if (found == m_gathers.end())
+        return;
+    found->second.reports[std::size_t(loopIndex)] = std::move(report);
+    if (--found->second.outstanding > 0)
+        return;
+    const Gather gather = std::move(found->second);
+    m_gathers.erase(found);
+    const auto it = m_connections.find(gather.socket);
+    if (it == m_connections.end() || it->second.serial != gather.serial)
+        return; // the asker left meanwhile
+    Connection &c = it->second;
+    if (c.state != ConnState::Gathering || c.rejected || c.closing)
+        return;
+    c.state = ConnState::Idle;
+    if (gather.closeStreams) {
+        int closed = 0;
+        for (const LoopReport &r : gather.reports)
+            closed += r.closedStreams;
+        qCInfo(lcSse, "closed %d streams on request", closed);
+        send(c, HttpResponse::json(200, "{\"closed\":" + QByteArray::number(closed) + '}'));
+    } else {
+        send(c, uncached(HttpResponse::json(200, statsJson(gather.reports))));
+    }
+    drainQueue(c);
+}
+
+PushServer::LoopReport PushServer::report(bool closeStreams) {
+    LoopReport r;
+    r.counters = m_counters;
+    r.open[patternIndex(Pattern::LongPoll)] = qint64(m_waiting.size());
+    r.open[patternIndex(Pattern::ServerSentEvents)] = qint64(m_streams.size());
+    r.connections = qint64(m_connections.size());
     const qint64 now = PushLab::monotonicMs();
     for (const auto &entry : m_connections) {
         const Connection &c = entry.second;
@@ -889,10 +1082,10 @@ QByteArray PushServer::statsJson() const {
             (c.state == ConnState::Idle && now - c.lastPatternRequestMs > recentPollMs))
             continue;
         if (*c.pattern == Pattern::ShortPoll)
-            open[patternIndex(Pattern::ShortPoll)]++;
-        ++peersTotal;
-        if (peers.size() < maxListedPeers) {
-            peers.append(
+            r.open[patternIndex(Pattern::ShortPoll)]++;
+        ++r.peersTotal;
+        if (r.peers.size() < maxListedPeers) {
+            r.peers.append(
                 QJsonObject{{QStringLiteral("address"), QString::fromUtf8(c.peerAddress)},
                             {QStringLiteral("port"), int(c.peerPort)},
                             {QStringLiteral("pattern"), PushLab::patternKey(*c.pattern)},
@@ -900,9 +1093,40 @@ QByteArray PushServer::statsJson() const {
                             {QStringLiteral("userAgent"), QString::fromUtf8(c.userAgent)}});
         }
     }
+    if (closeStreams)
+        r.closedStreams = this->closeStreams();
+    return r;
+}
+
+QByteArray PushServer::statsJson() {
+    return statsJson({report(false)});
+}
+
+QByteArray PushServer::statsJson(const std::vector<LoopReport> &reports) {
+    std::array<PatternCounters, 3> counters{};
+    std::array<qint64, 3> open{};
+    qint64 connections = 0;
+    qint64 peersTotal = 0;
+    QJsonArray peers;
+    QJsonArray perLoop;
+    for (const LoopReport &r : reports) {
+        for (std::size_t i = 0; i < counters.size(); ++i) {
+            counters[i].requests += r.counters[i].requests;
+            counters[i].delivered += r.counters[i].delivered;
+            counters[i].bytesOut += r.counters[i].bytesOut;
+            open[i] += r.open[i];
+        }
+        connections += r.connections;
+        peersTotal += r.peersTotal;
+        perLoop.append(r.connections);
+        for (const QJsonValue &peer : r.peers) {
+            if (peers.size() < maxListedPeers)
+                peers.append(peer);
+        }
+    }
     QJsonObject patterns;
     for (Pattern p : PushLab::allPatterns) {
-        const PatternCounters &k = m_counters[patternIndex(p)];
+        const PatternCounters &k = counters[patternIndex(p)];
         patterns.insert(PushLab::patternKey(p),
                         QJsonObject{{QStringLiteral("requests"), k.requests},
                                     {QStringLiteral("open"), open[patternIndex(p)]},
@@ -913,22 +1137,14 @@ QByteArray PushServer::statsJson() const {
                             {QStringLiteral("lastId"), qint64(m_log.lastId())},
                             {QStringLiteral("historySize"), m_log.size()},
                             {QStringLiteral("startedAt"), m_startedAtUs},
-                            {QStringLiteral("connections"), qint64(m_connections.size())},
+                            {QStringLiteral("connections"), connections},
                             {QStringLiteral("maxConnections"), m_maxConnections},
+                            {QStringLiteral("threads"), qint64(reports.size())},
+                            {QStringLiteral("connectionsPerThread"), perLoop},
                             {QStringLiteral("patterns"), patterns},
                             {QStringLiteral("peers"), peers},
                             {QStringLiteral("peersTotal"), peersTotal}};
     return QJsonDocument(stats).toJson(QJsonDocument::Compact);
-}
-
-void PushServer::handleCloseStreams(Connection &c, const RequestInfo &info) {
-    if (!originAllowed(info)) {
-        send(c, HttpResponse::error(
-                    403, QStringLiteral("Closing streams from another origin is not allowed.")));
-        return;
-    }
-    const int closed = closeStreams();
-    send(c, HttpResponse::json(200, "{\"closed\":" + QByteArray::number(closed) + '}'));
 }
 
 int PushServer::closeStreams() {
@@ -938,7 +1154,6 @@ int PushServer::closeStreams() {
         streams.push_back(stream.socket);
     for (QTcpSocket *socket : streams)
         socket->disconnectFromHost(); // after what is queued has been written
-    qCInfo(lcSse, "closed %d streams on request", int(streams.size()));
     return int(streams.size());
 }
 

@@ -4,13 +4,18 @@
 #include "pattern.h"
 #include "requestinfo.h"
 #include "serverconfig.h"
+#include "servergroup.h"
 
 #include <QtCore/QTimer>
 #include <QtHttpServer/QAbstractHttpServer>
 
+#include <QtCore/QJsonArray>
+
 #include <array>
+#include <atomic>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -20,8 +25,11 @@ class Listener;
 class QTcpSocket;
 
 // The push server: publishes messages into a bounded history and pushes them to short-poll,
-// long-poll and SSE clients (plus the seed demo's routes). Lives in one thread; everything it
-// holds per client is bounded, and a client that vanishes is forgotten at once.
+// long-poll and SSE clients (plus the seed demo's routes). One PushServer is one event loop
+// and lives in one thread; everything it holds per client is bounded, and a client that
+// vanishes is forgotten at once. Several can serve one port together (ServerHost does that):
+// they share a ServerGroup, the first one listens and hands each new connection to the loop
+// with the fewest, and a message published through any of them reaches the clients of all.
 class PushServer final : public QAbstractHttpServer {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PushServer)
@@ -33,19 +41,40 @@ public:
         qint64 bytesOut = 0;
     };
 
+    // Everything the loops of one server report when asked (GET /api/stats, stream closing).
+    struct LoopReport {
+        std::array<PatternCounters, 3> counters{};
+        std::array<qint64, 3> open{}; // per pattern: polled recently, waiting, streaming
+        qint64 connections = 0;
+        qint64 peersTotal = 0;
+        QJsonArray peers; // at most maxListedPeers
+        int closedStreams = 0;
+    };
+
+    // A server of its own (one loop).
     explicit PushServer(const ServerConfig &config, QObject *parent = nullptr);
+    // One loop of a server shared with others (see ServerGroup); joins the group.
+    PushServer(const ServerConfig &config, std::shared_ptr<ServerGroup> group,
+               QObject *parent = nullptr);
     ~PushServer() override;
 
     // Listens on config.bindAddress:config.port. On failure returns false and says why.
     bool listen(QString *errorMessage = nullptr);
+    // For the other loops of a group: serves connections the listening loop hands over.
+    // `listeningSocket` is that loop's listeningSocket().
+    bool serveAlongside(qintptr listeningSocket, QString *errorMessage = nullptr);
+    qintptr listeningSocket() const;
     quint16 port() const;
     // Answers or closes every client and stops listening; the server can then be destroyed.
     void shutdown();
 
     // Publishes in-process (ticker, tests); clients see it exactly as a POSTed message.
-    const Message &publish(const QString &text);
-    // Closes every open event stream gracefully, so clients reconnect with Last-Event-ID.
+    Message publish(const QString &text);
+    // Closes this loop's open event streams gracefully, so clients reconnect with
+    // Last-Event-ID (POST /api/streams/close asks every loop).
     int closeStreams();
+    // Thread-safe: another loop published; catch up on the next turn of this loop.
+    void wake();
 
     const MessageLog &log() const { return m_log; }
     const PatternCounters &counters(PushLab::Pattern p) const {
@@ -55,7 +84,8 @@ public:
     int waitingPollCount() const { return int(m_waiting.size()); }
     int openStreamCount() const { return int(m_streams.size()); }
     int maxConnections() const { return m_maxConnections; }
-    QByteArray statsJson() const;
+    // This loop's view: the whole server's when it is a server of its own.
+    QByteArray statsJson();
 
 Q_SIGNALS:
     void messagePublished(quint64 id);
@@ -65,12 +95,14 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    enum class ConnState { Idle, Waiting, Streaming };
+    // Gathering: waiting for the other loops' reports before answering.
+    enum class ConnState { Idle, Waiting, Streaming, Gathering };
     enum class Flavour { Api, Seed }; // our JSON routes, or the seed demo's plain-text ones
 
     struct Connection {
         QTcpSocket *socket = nullptr;
         qintptr fd = -1;
+        quint64 serial = 0; // tells a connection from a later one at the same address
         QByteArray peerAddress;
         quint16 peerPort = 0;
         QByteArray userAgent;
@@ -95,7 +127,10 @@ private:
         std::size_t streamIndex = 0;    // into m_streams while state == Streaming
     };
 
+    void init();
     bool accept(QTcpSocket *socket);
+    bool routeConnection(qintptr socketDescriptor);
+    void flushHandoffs();
     void onReadyRead(QTcpSocket *socket);
     void onDisconnected(QTcpSocket *socket);
     void dispatch(Connection &c, const RequestInfo &info);
@@ -105,7 +140,7 @@ private:
     void handleShortPoll(Connection &c, const RequestInfo &info);
     void handleWait(Connection &c, const RequestInfo &info, Flavour flavour);
     void handleEvents(Connection &c, const RequestInfo &info, Flavour flavour);
-    void handleStats(Connection &c);
+    void handleStats(Connection &c, const RequestInfo &info);
     void handleCloseStreams(Connection &c, const RequestInfo &info);
     void handleSeedUpdate(Connection &c, const RequestInfo &info);
     bool handleStatic(Connection &c, const RequestInfo &info);
@@ -131,16 +166,27 @@ private:
     void onDeadline();
     void armDeadlineTimer();
 
-    void fanOut(const Message &m);
+    // Takes in what other loops published since this one last looked, and pushes it.
+    void catchUp();
+    void fanOut(quint64 since);
     void writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered);
     void sweep();
+    LoopReport report(bool closeStreams);
+    // Asks every loop for its report (this one at once, the others through their event
+    // loops) and answers c when all have: GET /api/stats and POST /api/streams/close.
+    void askEveryLoop(Connection &c, bool closeStreams);
+    void takeReport(quint64 token, int loopIndex, LoopReport report);
+    QByteArray statsJson(const std::vector<LoopReport> &reports);
     void removeStream(Connection &c);
     // Writes at once with send(2) when nothing is queued in the socket (the common case), else
     // queues behind what is. False when the peer is too slow (over maxUnsentBytes) or gone.
     bool writeNow(QTcpSocket *socket, qintptr fd, const QByteArray &bytes);
 
     ServerConfig m_config;
-    MessageLog m_log;
+    std::shared_ptr<ServerGroup> m_group;
+    int m_loopIndex = 0;
+    MessageLog m_log; // this loop's replica of the group's history
+    std::atomic<bool> m_newsPending{false};
     Listener *m_listener = nullptr; // child
     std::unordered_map<QTcpSocket *, Connection> m_connections;
     std::unordered_set<QTcpSocket *> m_waiting;
@@ -153,6 +199,17 @@ private:
     };
     std::vector<Stream> m_streams;
     std::array<PatternCounters, 3> m_counters{};
+    std::map<int, std::vector<qintptr>> m_handoffs; // accepted for other loops, this round
+    struct Gather {
+        QTcpSocket *socket = nullptr;
+        quint64 serial = 0;
+        bool closeStreams = false;
+        int outstanding = 0;
+        std::vector<LoopReport> reports; // by loop index
+    };
+    std::unordered_map<quint64, Gather> m_gathers;
+    quint64 m_nextGatherToken = 0;
+    quint64 m_nextSerial = 0;
     QHash<QString, QByteArray> m_staticCache;
     QByteArray m_upToDateAnswer; // the short-poll answer for since == lastId
     quint64 m_upToDateFor = 0;

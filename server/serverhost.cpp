@@ -1,73 +1,95 @@
 #include "serverhost.h"
 
+#include "clock.h"
 #include "epolleventdispatcher.h"
 #include "pushserver.h"
-
-#include <QtCore/QLoggingCategory>
 
 #include <malloc.h>
 
 ServerHost::ServerHost(const ServerConfig &config, QObject *parent)
     : QObject(parent)
-    , m_config(config) {
-    m_thread.setObjectName(QStringLiteral("pushlab-server"));
-}
+    , m_config(config) {}
 
 ServerHost::~ServerHost() {
     stop();
 }
 
 bool ServerHost::start(QString *errorMessage) {
-    if (m_server)
+    if (isRunning())
         return true;
     // Thousands of connections arriving at once grow the heap in many small steps (each an
     // mprotect on the thread's arena): growing it 64 MiB at a time took a tenth off the CPU
     // of accepting 10,000 streams. Address space only; untouched pages cost no memory.
     mallopt(M_TOP_PAD, 64 * 1024 * 1024);
-    // The server's thread waits on epoll (see EpollEventDispatcher); PUSHLAB_EVENT_DISPATCHER=qt
-    // keeps Qt's default, for comparison. The thread owns and deletes it when it finishes.
-    if (qgetenv("PUSHLAB_EVENT_DISPATCHER") != "qt")
-        m_thread.setEventDispatcher(new EpollEventDispatcher);
-    m_thread.start();
+    const int count = qBound(1, m_config.threads, 64);
+    auto group =
+        std::make_shared<ServerGroup>(m_config.historySize, quint64(PushLab::wallClockUs()));
+    for (int i = 0; i < count; ++i) {
+        auto thread = std::make_unique<QThread>();
+        thread->setObjectName(count == 1 ? QStringLiteral("pushlab-server")
+                                         : QStringLiteral("pushlab-server-%1").arg(i));
+        // Each loop waits on epoll (see EpollEventDispatcher); PUSHLAB_EVENT_DISPATCHER=qt
+        // keeps Qt's default, for comparison. The thread owns and deletes it at the end.
+        if (qgetenv("PUSHLAB_EVENT_DISPATCHER") != "qt")
+            thread->setEventDispatcher(new EpollEventDispatcher);
+        thread->start();
+        ServerConfig config = m_config;
+        if (i > 0)
+            config.tickerSeconds = 0;               // one ticker per server
+        auto *loop = new PushServer(config, group); // joins the group before any loop runs
+        loop->moveToThread(thread.get());
+        m_threads.push_back(std::move(thread));
+        m_loops.push_back(loop);
+    }
+    // Blocking queued: listening must happen in each loop's thread so its sockets live there,
+    // and the caller needs the answer before it goes on.
     bool ok = false;
     QString error;
-    auto *server = new PushServer(m_config);
-    server->moveToThread(&m_thread);
-    // Blocking queued: listen() must run in the server's thread so its sockets live there,
-    // and the caller needs the answer before it goes on.
+    qintptr listening = -1;
+    PushServer *first = m_loops.front();
     QMetaObject::invokeMethod(
-        server, [server, &ok, &error] { ok = server->listen(&error); },
+        first,
+        [first, &ok, &error, &listening] {
+            ok = first->listen(&error);
+            listening = first->listeningSocket();
+        },
         Qt::BlockingQueuedConnection);
-    if (!ok) {
+    for (std::size_t i = 1; ok && i < m_loops.size(); ++i) {
+        PushServer *loop = m_loops[i];
         QMetaObject::invokeMethod(
-            server, [server] { delete server; }, Qt::BlockingQueuedConnection);
-        m_thread.quit();
-        m_thread.wait();
+            loop, [loop, &ok, &error, listening] { ok = loop->serveAlongside(listening, &error); },
+            Qt::BlockingQueuedConnection);
+    }
+    if (!ok) {
+        stop();
         if (errorMessage)
             *errorMessage = error;
         return false;
     }
     QMetaObject::invokeMethod(
-        server, [this, server] { m_port = server->port(); }, Qt::BlockingQueuedConnection);
-    m_server = server;
+        first, [this, first] { m_port = first->port(); }, Qt::BlockingQueuedConnection);
     return true;
 }
 
 void ServerHost::stop() {
-    if (!m_server)
+    if (m_loops.empty())
         return;
-    PushServer *server = m_server;
-    m_server = nullptr;
-    // Shut down and delete in the server's own thread, where its sockets live.
-    QMetaObject::invokeMethod(
-        server,
-        [server] {
-            server->shutdown();
-            delete server;
-        },
-        Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    const std::vector<PushServer *> loops = std::exchange(m_loops, {});
+    // Every loop shuts down before any is deleted: loops post to each other (hand-overs,
+    // wake-ups, reports) and a loop that has shut down posts nothing more, so no event can
+    // reach a deleted loop. Both steps run in each loop's own thread, where its sockets live.
+    for (PushServer *loop : loops) {
+        QMetaObject::invokeMethod(
+            loop, [loop] { loop->shutdown(); }, Qt::BlockingQueuedConnection);
+    }
+    for (PushServer *loop : loops)
+        QMetaObject::invokeMethod(
+            loop, [loop] { delete loop; }, Qt::BlockingQueuedConnection);
+    for (const auto &thread : m_threads) {
+        thread->quit();
+        thread->wait();
+    }
+    m_threads.clear();
 }
 
 QUrl ServerHost::url() const {

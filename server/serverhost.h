@@ -6,11 +6,15 @@
 #include <QtCore/QThread>
 #include <QtCore/QUrl>
 
+#include <memory>
+#include <vector>
+
 class PushServer;
 
-// Runs a PushServer on its own thread with its own event loop, so painting never delays a
-// delivery and a flood of traffic never freezes the caller's thread. start() blocks until the
-// server listens (or failed to); stop() closes every client and joins the thread.
+// Runs the push server on threads of its own, one event loop each (config.threads of them,
+// all serving one port and one history; see PushServer and ServerGroup), so painting never
+// delays a delivery and a flood of traffic never freezes the caller's thread. start() blocks
+// until the server listens (or failed to); stop() closes every client and joins the threads.
 class ServerHost final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ServerHost)
@@ -21,7 +25,8 @@ public:
 
     bool start(QString *errorMessage = nullptr);
     void stop();
-    bool isRunning() const { return m_server != nullptr; }
+    bool isRunning() const { return !m_loops.empty(); }
+    int threadCount() const { return int(m_loops.size()); }
 
     quint16 port() const { return m_port; }
     // The URL a browser on this machine opens (loopback when bound to every address).
@@ -30,7 +35,8 @@ public:
 
 private:
     ServerConfig m_config;
-    QThread m_thread;
-    PushServer *m_server = nullptr; // lives in m_thread; created and deleted there
+    // One thread per loop; each loop lives in its thread, created and deleted there.
+    std::vector<std::unique_ptr<QThread>> m_threads;
+    std::vector<PushServer *> m_loops;
     quint16 m_port = 0;
 };

@@ -1,5 +1,6 @@
 #include "serveroptions.h"
 
+#include <QtCore/QThread>
 #include <QtCore/QUrl>
 
 #include <cstdio>
@@ -10,6 +11,12 @@ const QString bindName = QStringLiteral("bind");
 const QString historyName = QStringLiteral("history");
 const QString tickerName = QStringLiteral("ticker");
 const QString heartbeatName = QStringLiteral("heartbeat");
+const QString threadsName = QStringLiteral("threads");
+
+// One event loop per core, up to four: past that the loops mostly wait on each other's news.
+int defaultThreads() {
+    return qBound(1, QThread::idealThreadCount(), 4);
+}
 } // namespace
 
 ServerOptions::ServerOptions(QCommandLineParser *parser)
@@ -30,6 +37,11 @@ ServerOptions::ServerOptions(QCommandLineParser *parser)
     parser->addOption({heartbeatName,
                        QStringLiteral("SSE heartbeat interval in seconds (default 15)."),
                        QStringLiteral("S")});
+    parser->addOption({threadsName,
+                       QStringLiteral("Server threads (event loops) sharing the connections "
+                                      "(default: one per core, at most 4; here %1).")
+                           .arg(defaultThreads()),
+                       QStringLiteral("N")});
 }
 
 bool ServerOptions::portGiven() const {
@@ -38,6 +50,7 @@ bool ServerOptions::portGiven() const {
 
 std::optional<ServerConfig> ServerOptions::config(QString *error) const {
     ServerConfig config;
+    config.threads = defaultThreads();
     bool ok = true;
     if (m_parser->isSet(portName)) {
         const uint port = m_parser->value(portName).toUInt(&ok);
@@ -88,6 +101,15 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const {
             return std::nullopt;
         }
         config.heartbeatMs = int(seconds * 1000);
+    }
+    if (m_parser->isSet(threadsName)) {
+        const int threads = m_parser->value(threadsName).toInt(&ok);
+        if (!ok || threads < 1 || threads > 64) {
+            *error = QStringLiteral("--threads takes a number from 1 to 64, not '%1'")
+                         .arg(m_parser->value(threadsName));
+            return std::nullopt;
+        }
+        config.threads = threads;
     }
     return config;
 }

@@ -7,7 +7,8 @@
 
 #include <optional>
 
-// The server options `pushlab-cli serve` and `pushlab` share: --port, --bind, --history, --ticker.
+// The server options `pushlab-cli serve` and `pushlab` share: --port, --bind, --history,
+// --ticker, --heartbeat, --threads.
 class ServerOptions final {
 public:
     explicit ServerOptions(QCommandLineParser *parser);
