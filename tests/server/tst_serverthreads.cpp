@@ -252,6 +252,54 @@ private:
     QString m_problem;
 };
 
+// A long-poll client looping on one connection as a page's loop does: it keeps every message
+// of each answer and asks again for what comes after the last one.
+class PollLoop {
+public:
+    PollLoop(quint16 port, quint64 since)
+        : m_http(port)
+        , m_since(since) {
+        ask();
+    }
+
+    // Takes the answer if it arrives within timeoutMs, and asks again. False if none came.
+    bool take(int timeoutMs) {
+        const RawResponse r = m_http.read(timeoutMs);
+        if (!r.complete)
+            return false;
+        const QJsonArray messages = jsonObject(r.body).value(QStringLiteral("messages")).toArray();
+        if (r.status != 200 || messages.isEmpty()) {
+            m_problem = QStringLiteral("poll after %1 answered %2: %3")
+                            .arg(m_since)
+                            .arg(r.status)
+                            .arg(QString::fromUtf8(r.body));
+            return false;
+        }
+        for (const QJsonValue &value : messages) {
+            const QJsonObject m = value.toObject();
+            m_ids.append(idOf(m));
+            m_texts.append(m.value(QStringLiteral("text")).toString());
+        }
+        m_since = m_ids.last();
+        ask();
+        return true;
+    }
+
+    quint64 since() const { return m_since; }
+    const QList<quint64> &ids() const { return m_ids; }
+    const QStringList &texts() const { return m_texts; }
+    const QString &problem() const { return m_problem; }
+
+private:
+    void ask() { m_http.get("/api/messages/wait?timeout=60&since=" + QByteArray::number(m_since)); }
+
+    RawHttp m_http;
+    quint64 m_since = 0;
+    QList<quint64> m_ids;
+    QStringList m_texts;
+    QString m_problem;
+};
+
 std::unique_ptr<ServerHost> startHost(int threads, ServerConfig config = {}) {
     config.port = 0;
     config.threads = threads;
@@ -274,7 +322,7 @@ private Q_SLOTS:
     void connectionsSpreadOverThreads();
     void oneMessageReachesEveryStreamAndPoll_data();
     void oneMessageReachesEveryStreamAndPoll();
-    void concurrentPublishersReachEveryStreamOnceInOrder();
+    void concurrentPublishersReachEveryClientOnceInOrder();
     void closedStreamsResumeOnAnyThread();
     void statsAddUpEveryThread();
     void connectionCapIsGlobal();
@@ -376,7 +424,7 @@ void TestServerThreads::oneMessageReachesEveryStreamAndPoll() {
     }
 }
 
-void TestServerThreads::concurrentPublishersReachEveryStreamOnceInOrder() {
+void TestServerThreads::concurrentPublishersReachEveryClientOnceInOrder() {
     constexpr int publishers = 4;
     constexpr int perPublisher = 250;
     constexpr int batch = 5; // pipelined on each connection per round
@@ -391,11 +439,15 @@ void TestServerThreads::concurrentPublishersReachEveryStreamOnceInOrder() {
         streams.push_back(std::make_unique<SseClient>(host->port()));
         QVERIFY(streams.back()->waitForOpen());
     }
+    std::vector<std::unique_ptr<PollLoop>> polls;
+    for (int i = 0; i < 4; ++i)
+        polls.push_back(std::make_unique<PollLoop>(host->port(), before));
     std::array<std::unique_ptr<RawHttp>, publishers> senders;
     for (auto &sender : senders) {
         sender = std::make_unique<RawHttp>(host->port());
         QVERIFY(lastIdOf(*sender) != 0); // answered: really accepted
     }
+    QTRY_COMPARE(statOf(control, "patterns/long/open"), qint64(polls.size()));
     const QString problem = threadSpreadProblem(stats(control), 2, 1);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
@@ -425,6 +477,10 @@ void TestServerThreads::concurrentPublishersReachEveryStreamOnceInOrder() {
                 idsFrom[std::size_t(p)].append(idOf(m));
             }
         }
+        for (const auto &poll : polls) { // the polls loop meanwhile, whenever answered
+            poll->take(1);
+            QVERIFY2(poll->problem().isEmpty(), qPrintable(poll->problem()));
+        }
     }
     QCOMPARE(textOf.size(), total);
     for (const QList<quint64> &ids : idsFrom) { // one connection's messages keep their order
@@ -444,6 +500,12 @@ void TestServerThreads::concurrentPublishersReachEveryStreamOnceInOrder() {
         QCOMPARE(stream->texts(), expectedTexts);
         QVERIFY2(stream->problem().isEmpty(), qPrintable(stream->problem()));
     }
+    for (const auto &poll : polls) {
+        for (int i = 0; i < total && poll->since() < before + total; ++i)
+            QVERIFY2(poll->take(5000), qPrintable(poll->problem()));
+        QCOMPARE(poll->ids(), expected);
+        QCOMPARE(poll->texts(), expectedTexts);
+    }
 
     control.get("/api/messages?since=" + QByteArray::number(before));
     const RawResponse r = control.read();
@@ -459,6 +521,10 @@ void TestServerThreads::concurrentPublishersReachEveryStreamOnceInOrder() {
     for (const auto &stream : streams) {
         QVERIFY(stream->waitForId(last));
         QCOMPARE(stream->ids(), range(before + 1, last));
+    }
+    for (const auto &poll : polls) {
+        QVERIFY2(poll->take(5000), qPrintable(poll->problem()));
+        QCOMPARE(poll->ids(), range(before + 1, last));
     }
 }
 
