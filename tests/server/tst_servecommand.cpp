@@ -1,7 +1,11 @@
 // `pushlab-cli serve` as a user runs it: prints its URL, serves, exits 0 on SIGTERM, and
 // refuses a busy port with one line and exit code 2.
 
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+#include <QtCore/QThread>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QtTest>
@@ -16,7 +20,27 @@ private Q_SLOTS:
     void busyPortIsOneLineAndExitCode2();
     void badOptionsAreOneLine_data();
     void badOptionsAreOneLine();
+    void threadsOptionSetsTheServerThreads_data();
+    void threadsOptionSetsTheServerThreads();
 };
+
+namespace {
+
+// GET /api/stats over a raw socket; an empty object when there is no JSON answer.
+QJsonObject statsOf(quint16 port) {
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write("GET /api/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    QByteArray answer;
+    while (socket.waitForReadyRead(5000))
+        answer += socket.readAll();
+    answer += socket.readAll();
+    return QJsonDocument::fromJson(answer.mid(answer.indexOf("\r\n\r\n") + 4)).object();
+}
+
+} // namespace
 
 void TestServeCommand::printsUrlServesAndStopsOnSigterm() {
     QProcess cli;
@@ -69,6 +93,9 @@ void TestServeCommand::badOptionsAreOneLine_data() {
     QTest::newRow("history zero") << QStringList{QStringLiteral("--history"), QStringLiteral("0")};
     QTest::newRow("ticker negative")
         << QStringList{QStringLiteral("--ticker"), QStringLiteral("-1")};
+    QTest::newRow("threads zero") << QStringList{QStringLiteral("--threads"), QStringLiteral("0")};
+    QTest::newRow("threads not a number")
+        << QStringList{QStringLiteral("--threads"), QStringLiteral("many")};
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")};
 }
 
@@ -81,6 +108,36 @@ void TestServeCommand::badOptionsAreOneLine() {
     const QString err = QString::fromUtf8(cli.readAllStandardError()).trimmed();
     QVERIFY(!err.isEmpty());
     QCOMPARE(err.count(u'\n'), 0);
+}
+
+void TestServeCommand::threadsOptionSetsTheServerThreads_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("threads");
+    QTest::newRow("default: one per core, at most 4")
+        << QStringList{} << qBound(1, QThread::idealThreadCount(), 4);
+    QTest::newRow("--threads 3") << QStringList{QStringLiteral("--threads"), QStringLiteral("3")}
+                                 << 3;
+    QTest::newRow("--threads 1") << QStringList{QStringLiteral("--threads"), QStringLiteral("1")}
+                                 << 1;
+}
+
+void TestServeCommand::threadsOptionSetsTheServerThreads() {
+    QFETCH(QStringList, args);
+    QFETCH(int, threads);
+    QProcess cli;
+    cli.start(QStringLiteral(PUSHLAB_CLI),
+              QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")} +
+                  args);
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(cli.canReadLine(), 10000);
+    const QUrl url(QString::fromUtf8(cli.readLine()).trimmed().section(u' ', -1));
+    QVERIFY(url.port() > 0);
+    const QJsonObject stats = statsOf(quint16(url.port()));
+    QCOMPARE(stats.value(QStringLiteral("threads")).toInt(), threads);
+    QCOMPARE(stats.value(QStringLiteral("connectionsPerThread")).toArray().size(), threads);
+    ::kill(pid_t(cli.processId()), SIGTERM);
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestServeCommand)
