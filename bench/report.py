@@ -177,6 +177,7 @@ def main():
     p.add_argument("--command", required=True)
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--pushlab-version", default="")
+    p.add_argument("--pushlab-threads", default="")
     a = p.parse_args()
     servers = a.servers.split()
     passes = range(1, a.repeat + 1)
@@ -227,7 +228,9 @@ def main():
            f"load average when the report was written: {loadavg} (other work on the machine "
            "shows up in the latencies).",
            f"Command: `{a.command}`"
-           + (f"; PushLab built from `{a.pushlab_version}`." if a.pushlab_version else ""), "",
+           + (f"; PushLab built from `{a.pushlab_version}`." if a.pushlab_version else "")
+           + (f" PushLab ran {a.pushlab_threads} server thread(s) (`pushlab-cli serve "
+              "--threads`)." if a.pushlab_threads else ""), "",
            "| " + " | ".join(["Measured"] + names) + " |",
            "|" + "---|" * (len(names) + 1)]
     passes_text = "1 pass" if a.repeat == 1 else f"{a.repeat} passes"

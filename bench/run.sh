@@ -13,7 +13,9 @@
 #   SHORT_SECONDS (5), IDLE_SECONDS (5), HELD_IDLE_SECONDS (3), SERVERS ("pushlab nchan go"), REPEAT (3 passes, the
 #   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
-#   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run).
+#   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
+#   PUSHLAB_THREADS (PushLab's --threads; default its own: one per core, at most 4; when set,
+#   the results are named <date>-threads<N>).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -101,11 +103,14 @@ SERVER_PIDS=""  # every process to sample (nginx: master and workers)
 SERVER_URL=""
 
 start_pushlab() {
-    "$CLI" serve --port 0 >"$WORK/pushlab.log" 2>&1 &
+    "$CLI" serve --port 0 ${PUSHLAB_THREADS:+--threads "$PUSHLAB_THREADS"} >"$WORK/pushlab.log" 2>&1 &
     SERVER_PID=$!
     STARTED+=("$SERVER_PID")
     SERVER_URL=$(wait_url "$WORK/pushlab.log") || die "PushLab did not start: $(cat "$WORK/pushlab.log")"
     SERVER_PIDS=$SERVER_PID
+    PUSHLAB_THREADS_USED=$(python3 -c 'import json, sys, urllib.request
+print(json.load(urllib.request.urlopen(sys.argv[1] + "/api/stats", timeout=5))["threads"])' \
+        "$SERVER_URL" 2>/dev/null || echo "?")
 }
 
 start_go() {
@@ -222,7 +227,8 @@ run_nchan() {
     stop_server
 }
 
-STAMP=$(date -u +%Y-%m-%d)
+STAMP=$(date -u +%Y-%m-%d)${PUSHLAB_THREADS:+-threads$PUSHLAB_THREADS}
+PUSHLAB_THREADS_USED="?"
 mkdir -p "$RESULTS"
 read -r -a order <<<"$SERVERS"
 for ((PASS = 1; PASS <= REPEAT; PASS++)); do
@@ -243,7 +249,7 @@ mkdir -p "$RESULTS/$STAMP-raw"
 cp "$WORK"/*.json "$RESULTS/$STAMP-raw/"
 python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
     --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
-    --repeat "$REPEAT" --pushlab-version "$PUSHLAB_VERSION" \
+    --repeat "$REPEAT" --pushlab-version "$PUSHLAB_VERSION" --pushlab-threads "$PUSHLAB_THREADS_USED" \
     --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT)"
 gnuplot -e "datafile='$WORK/chart.dat'; output='$RESULTS/$STAMP.png'; clients='$CLIENTS'; stamp='$STAMP'" \
     "$REPO/bench/chart.gp"

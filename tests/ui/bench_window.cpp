@@ -4,7 +4,7 @@
 // it does not assert (the machine is shared and noisy).
 //
 //   QT_QPA_PLATFORM=offscreen bench_window [--seconds 60] [--rate 100] [--retention 300]
-//                                          [--interval 5] [--screenshot FILE]
+//                                          [--interval 5] [--screenshot FILE] [--threads N]
 #include "composer.h"
 #include "laneview.h"
 #include "mainwindow.h"
@@ -13,6 +13,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 
@@ -57,8 +58,12 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QStringLiteral("Save the window to FILE at the end."),
                                               QStringLiteral("FILE"));
-    parser.addOptions(
-        {secondsOption, rateOption, retentionOption, intervalOption, screenshotOption});
+    const QCommandLineOption threadsOption(
+        QStringLiteral("threads"),
+        QStringLiteral("Server threads (default as pushlab: one per core, at most 4)."),
+        QStringLiteral("N"), QString::number(qBound(1, QThread::idealThreadCount(), 4)));
+    parser.addOptions({secondsOption, rateOption, retentionOption, intervalOption,
+                       screenshotOption, threadsOption});
     parser.process(app);
     const int seconds = std::clamp(parser.value(secondsOption).toInt(), 5, 3600);
     const double rate = std::clamp(parser.value(rateOption).toDouble(), 0.5, 100.0);
@@ -66,6 +71,7 @@ int main(int argc, char *argv[]) {
 
     ServerConfig config;
     config.port = 0;
+    config.threads = std::clamp(parser.value(threadsOption).toInt(), 1, 64);
     ServerHost host(config);
     QString error;
     if (!host.start(&error)) {
@@ -97,9 +103,9 @@ int main(int argc, char *argv[]) {
     });
     lagTimer.start(10);
 
-    std::printf("bench_window: auto-publish %.1f msg/s for %d s against %s, timeline retention "
-                "%s s, window 1280x800, platform %s\n",
-                rate, seconds, qPrintable(host.url().toString()),
+    std::printf("bench_window: auto-publish %.1f msg/s for %d s against %s (%d server threads), "
+                "timeline retention %s s, window 1280x800, platform %s\n",
+                rate, seconds, qPrintable(host.url().toString()), config.threads,
                 qPrintable(parser.value(retentionOption)),
                 qPrintable(QGuiApplication::platformName()));
     std::printf("%6s %9s %8s %10s %10s %10s %9s %9s %9s %9s %9s\n", "t_s", "rss_MiB", "paints",
