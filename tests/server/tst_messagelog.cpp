@@ -15,6 +15,8 @@ private Q_SLOTS:
     void forEachAfterDeliversInOrder_data();
     void forEachAfterDeliversInOrder();
     void encodingsAreMadeOnce();
+    void replicaAdoptsInOrder();
+    void replicaLeftBehindStartsOverWithAGap();
 };
 
 void TestMessageLog::idsAreContiguousFromFirstId() {
@@ -105,6 +107,39 @@ void TestMessageLog::encodingsAreMadeOnce() {
     QCOMPARE(o.value(QStringLiteral("text")).toString(), QStringLiteral("two\nlines \"quoted\""));
     QCOMPARE(m.sseEvent, "id: 7\nevent: message\ndata: " + m.json + "\n\n");
     QCOMPARE(m.seedSseEvent, QByteArray("id: 7\ndata: two\ndata: lines \"quoted\"\n\n"));
+}
+
+void TestMessageLog::replicaAdoptsInOrder() {
+    MessageLog shared(3, 100);
+    MessageLog replica(3, 100);
+    for (int i = 0; i < 5; ++i) {
+        const Message &m = replica.adopt(shared.append(QString::number(i), i));
+        QCOMPARE(m.id, 100u + quint64(i));
+    }
+    QCOMPARE(replica.lastId(), shared.lastId());
+    QCOMPARE(replica.firstRetainedId(), shared.firstRetainedId());
+    QCOMPARE(replica.publishedCount(), 5);
+    QVERIFY(replica.nextAfter(102)->json.isSharedWith(shared.nextAfter(102)->json));
+    QVERIFY(!replica.gapAfter(101).has_value());
+    QCOMPARE(replica.gapAfter(100)->reason, MessageLog::Gap::Reason::Evicted);
+}
+
+void TestMessageLog::replicaLeftBehindStartsOverWithAGap() {
+    MessageLog shared(3, 100);
+    MessageLog replica(3, 100);
+    replica.adopt(shared.append(QStringLiteral("seen"), 1)); // 100
+    for (int i = 0; i < 6; ++i)
+        shared.append(QString::number(i), i); // 101..106; the ring keeps 104..106
+    shared.forEachAfter(replica.lastId(), [&](const Message &m) { replica.adopt(m); });
+    QCOMPARE(replica.firstRetainedId(), 104u);
+    QCOMPARE(replica.lastId(), 106u);
+    QCOMPARE(replica.size(), 3);
+    QCOMPARE(replica.publishedCount(), 7);
+    // A client that saw 100 is told what it missed, exactly as on the shared history.
+    const auto gap = replica.gapAfter(100);
+    QVERIFY(gap.has_value());
+    QCOMPARE(gap->firstAvailableId, 104u);
+    QCOMPARE(gap->reason, MessageLog::Gap::Reason::Evicted);
 }
 
 QTEST_GUILESS_MAIN(TestMessageLog)

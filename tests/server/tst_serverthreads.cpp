@@ -2,6 +2,7 @@
 // port 0: connections spread over the loops, and nothing a client sees depends on which loop
 // serves it or which loop served the publisher.
 
+#include "pushserver.h"
 #include "rawhttp.h"
 #include "serverhost.h"
 
@@ -328,6 +329,7 @@ private Q_SLOTS:
     void connectionCapIsGlobal();
     void stopWithClientsOnEveryThreadIsClean();
     void publishIsVisibleAtOnceOnAnotherConnection();
+    void loopLeftBehindTellsItsStreamsOfTheGap();
 };
 
 void TestServerThreads::connectionsSpreadOverThreads_data() {
@@ -762,6 +764,39 @@ void TestServerThreads::publishIsVisibleAtOnceOnAnotherConnection() {
             QCOMPARE(quint64(jsonObject(r.body).value(QStringLiteral("lastId")).toInteger()), id);
         }
     }
+}
+
+void TestServerThreads::loopLeftBehindTellsItsStreamsOfTheGap() {
+    // Two loops of one server, both in this thread: a loop catches up only when its event
+    // loop runs, so publishing more than the history keeps through one loop, without letting
+    // the other run, leaves the other behind.
+    ServerConfig config;
+    config.port = 0;
+    config.historySize = 5;
+    const auto group = std::make_shared<ServerGroup>(config.historySize, 1000);
+    PushServer first(config, group);
+    PushServer second(config, group);
+    QVERIFY(first.listen());
+    QVERIFY(second.serveAlongside(first.listeningSocket()));
+    RawHttp stream(first.port());
+    stream.get("/api/events");
+    QVERIFY(stream.readUntil("retry:").contains("retry:"));
+    QTRY_COMPARE(first.openStreamCount() + second.openStreamCount(), 1);
+    PushServer &holder = first.openStreamCount() == 1 ? first : second;
+    PushServer &publisher = &holder == &first ? second : first;
+
+    for (int i = 0; i < 8; ++i) // ids 1000..1007; the history keeps 1003..1007
+        QCOMPARE(publisher.publish(QStringLiteral("m%1").arg(i)).id, 1000u + quint64(i));
+    const QByteArray got = stream.readUntil("\"text\":\"m7\"");
+    const QByteArray gap =
+        "event: gap\ndata: "
+        "{\"lastSeenId\":999,\"firstAvailableId\":1003,\"reason\":\"evicted\"}\n\n";
+    QVERIFY2(got.contains(gap), got.constData());
+    QVERIFY(got.indexOf(gap) < got.indexOf("id: 1003\n"));
+    for (quint64 id = 1000; id < 1003; ++id)
+        QVERIFY(!got.contains(QByteArray("id: " + QByteArray::number(id) + '\n')));
+    for (quint64 id = 1003; id < 1008; ++id)
+        QCOMPARE(got.count(QByteArray("id: " + QByteArray::number(id) + '\n')), 1);
 }
 
 QTEST_GUILESS_MAIN(TestServerThreads)
