@@ -29,6 +29,9 @@ std::optional<ServerStats> ServerStats::fromJson(const QByteArray &json) {
     ServerStats stats;
     stats.messagesPublished = integer(root, "messagesPublished");
     stats.connections = integer(root, "connections");
+    const QJsonArray perThread = root.value(QLatin1String("connectionsPerThread")).toArray();
+    for (const QJsonValue &count : perThread)
+        stats.connectionsPerThread.append(count.toInteger());
     stats.lastId = *lastId;
     stats.startedAtUs = integer(root, "startedAt");
     const QJsonObject perPattern = patterns.toObject();

@@ -28,6 +28,8 @@ struct ServerStats {
 
     qint64 messagesPublished = 0;
     qint64 connections = 0;
+    // The server's threads and the connections each holds (older servers: empty).
+    QList<qint64> connectionsPerThread;
     quint64 lastId = 0;
     qint64 startedAtUs = 0;
     std::array<PatternCounters, 3> patterns{}; // index = PushLab::patternIndex

@@ -93,12 +93,13 @@ void ServerBar::setStats(const ServerStats &stats) {
                            .arg(PatternTheme::color(p).name(), PushLab::patternName(p))
                            .arg(ours[i] + others[i]);
         if (others[i] > 0)
-            part += tr(" (%n other)", nullptr, others[i]); // not PushLab lanes: browsers, curl (hover)
+            part +=
+                tr(" (%n other)", nullptr, others[i]); // not PushLab lanes: browsers, curl (hover)
         parts.append(part);
     }
     const int otherTotal = others[0] + others[1] + others[2];
-    QString text = tr("Connected: ") +
-                   (parts.isEmpty() ? tr("nobody") : parts.join(QStringLiteral(" · ")));
+    QString text =
+        tr("Connected: ") + (parts.isEmpty() ? tr("nobody") : parts.join(QStringLiteral(" · ")));
     if (otherTotal == 0 && !parts.isEmpty())
         text += tr(" <span style='color:#5b616e'>(all PushLab lanes)</span>");
     if (stats.peersTotal > stats.peers.size())
@@ -106,12 +107,24 @@ void ServerBar::setStats(const ServerStats &stats) {
     m_peers->setText(text);
     m_peers->setToolTip(details.isEmpty() ? QString() : details.join(QStringLiteral("<br>")));
     const QLocale locale;
-    m_counters->setText(
+    const qsizetype threads = stats.connectionsPerThread.size();
+    QString counters =
         tr("%1 published · %2 connections")
-            .arg(locale.toString(stats.messagesPublished), locale.toString(stats.connections)));
-    m_counters->setToolTip(tr("%1 message(s) published on this server; %2 open connection(s)")
-                               .arg(stats.messagesPublished)
-                               .arg(stats.connections));
+            .arg(locale.toString(stats.messagesPublished), locale.toString(stats.connections));
+    QString tip = tr("%1 message(s) published on this server; %2 open connection(s)")
+                      .arg(stats.messagesPublished)
+                      .arg(stats.connections);
+    if (threads > 1) {
+        counters += tr(" · %1 threads").arg(threads);
+        QStringList perThread;
+        for (const qint64 count : stats.connectionsPerThread)
+            perThread.append(locale.toString(count));
+        tip += tr(", served by %1 server threads holding %2")
+                   .arg(threads)
+                   .arg(perThread.join(QStringLiteral(" / ")));
+    }
+    m_counters->setText(counters);
+    m_counters->setToolTip(tip);
 }
 
 void ServerBar::setUnreachable(const QString &error) {
@@ -122,4 +135,8 @@ void ServerBar::setUnreachable(const QString &error) {
 
 QString ServerBar::peersText() const {
     return m_peers->text();
+}
+
+QString ServerBar::countersText() const {
+    return m_counters->text();
 }

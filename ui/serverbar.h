@@ -22,8 +22,9 @@ public:
     void setNoServer();
     void setStats(const ServerStats &stats);
     void setUnreachable(const QString &error);
-    // The peers line as shown, for tests.
+    // The peers line and the counters as shown, for tests.
     QString peersText() const;
+    QString countersText() const;
 
     // "PushLab/..." User-Agents are the window's own lanes (or pushlab-cli).
     static bool isPushLabPeer(const ServerStats::Peer &peer);

@@ -22,7 +22,7 @@ private Q_SLOTS:
 void tst_ServerStats::parsesTheStatsBody() {
     const QByteArray body =
         R"json({"messagesPublished": 12, "lastId": 1760000000000011, "startedAt": 1760000000000000,
-        "connections": 4, "patterns": {
+        "connections": 4, "threads": 2, "connectionsPerThread": [3, 1], "patterns": {
           "short": {"requests": 30, "open": 1, "delivered": 12, "bytesOut": 9000},
           "long": {"requests": 13, "open": 1, "delivered": 12, "bytesOut": 3000},
           "sse": {"requests": 1, "open": 2, "delivered": 24, "bytesOut": 2500}},
@@ -39,6 +39,7 @@ void tst_ServerStats::parsesTheStatsBody() {
     QCOMPARE(stats->lastId, quint64(1760000000000011));
     QCOMPARE(stats->startedAtUs, 1760000000000000);
     QCOMPARE(stats->connections, 4);
+    QCOMPARE(stats->connectionsPerThread, (QList<qint64>{3, 1}));
     const auto &sse = stats->patterns[PushLab::patternIndex(PushLab::Pattern::ServerSentEvents)];
     QCOMPARE(sse.open, 2);
     QCOMPARE(sse.delivered, 24);

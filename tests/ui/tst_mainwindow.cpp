@@ -50,6 +50,7 @@ private Q_SLOTS:
     void exportWritesTheLog();
     void closeStreamsMakesSseReconnectWithoutLoss();
     void browserPeersAreToldApart();
+    void serverBarNamesTheServerThreads();
     void portInUseOffersAnotherPort();
     void laneSettingsSurviveARestart();
     void hoveringAnArrivalExplainsIt();
@@ -293,6 +294,19 @@ void TestMainWindow::browserPeersAreToldApart() {
         m_window->serverBar()->peersText().contains(QLatin1String("(1 other)")), 10000);
     QVERIFY(m_window->serverBar()->peersText().contains(QLatin1String("SSE <b>2</b>")));
     browser.abort();
+}
+
+void TestMainWindow::serverBarNamesTheServerThreads() {
+    ServerBar bar;
+    ServerStats stats;
+    stats.messagesPublished = 3;
+    stats.connections = 4;
+    stats.connectionsPerThread = {3, 1};
+    bar.setStats(stats);
+    QCOMPARE(bar.countersText(), QStringLiteral("3 published · 4 connections · 2 threads"));
+    stats.connectionsPerThread = {4}; // one thread, or a server that does not say
+    bar.setStats(stats);
+    QCOMPARE(bar.countersText(), QStringLiteral("3 published · 4 connections"));
 }
 
 void TestMainWindow::portInUseOffersAnotherPort() {
