@@ -70,6 +70,26 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
     return handled;
 }
 
+EpollEventDispatcher *EpollEventDispatcher::current() {
+    return qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+}
+
+void EpollEventDispatcher::hookReads(int fd, ReadHook *hook, void *context) {
+    const auto it = m_fds.find(fd);
+    if (it == m_fds.end())
+        return; // nothing registered: nothing to offer
+    it->second.hook = hook;
+    it->second.hookContext = context;
+}
+
+void EpollEventDispatcher::unhookReads(int fd, void *context) {
+    const auto it = m_fds.find(fd);
+    if (it != m_fds.end() && it->second.hookContext == context) {
+        it->second.hook = nullptr;
+        it->second.hookContext = nullptr;
+    }
+}
+
 void EpollEventDispatcher::deliver(int fd, uint32_t events) {
     // Look the notifiers up afresh before each delivery: the previous one may have deleted them.
     const auto send = [this, fd](QSocketNotifier *Notifiers::*which) {
@@ -82,8 +102,16 @@ void EpollEventDispatcher::deliver(int fd, uint32_t events) {
         QEvent event(QEvent::SockAct);
         QCoreApplication::sendEvent(notifier, &event);
     };
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
-        send(&Notifiers::read);
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+        // Plain incoming data goes to the hook first; an end or an error always to Qt.
+        const auto it = m_fds.find(fd);
+        const bool taken = it != m_fds.end() && it->second.hook && it->second.read &&
+                           it->second.read->isEnabled() &&
+                           !(events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) &&
+                           it->second.hook->takeRead(fd, it->second.hookContext);
+        if (!taken)
+            send(&Notifiers::read);
+    }
     if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
         send(&Notifiers::write);
     if (events & EPOLLPRI)

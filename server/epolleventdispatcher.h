@@ -16,6 +16,19 @@ class EpollEventDispatcher final : public QAbstractEventDispatcher {
     Q_DISABLE_COPY_MOVE(EpollEventDispatcher)
 
 public:
+    // Offered a socket's incoming bytes before its read notifier is: true when it took them
+    // (the notifier is then not told), false to let the notifier (QTcpSocket) read as usual.
+    class ReadHook {
+    public:
+        virtual bool takeRead(int fd, void *context) = 0;
+
+    protected:
+        ~ReadHook() = default;
+    };
+
+    // The dispatcher of the calling thread, when it is one of these.
+    static EpollEventDispatcher *current();
+
     explicit EpollEventDispatcher(QObject *parent = nullptr);
     ~EpollEventDispatcher() override;
 
@@ -34,11 +47,19 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    // Offers fd's incoming bytes to `hook` first while fd has a read notifier here. Forgotten
+    // when every notifier of fd is gone (the socket closed), or by unhookReads with the same
+    // context, so a descriptor number used again later is never offered to the old owner.
+    void hookReads(int fd, ReadHook *hook, void *context);
+    void unhookReads(int fd, void *context);
+
 private:
     struct Notifiers {
         QSocketNotifier *read = nullptr;
         QSocketNotifier *write = nullptr;
         QSocketNotifier *exception = nullptr;
+        ReadHook *hook = nullptr;
+        void *hookContext = nullptr;
     };
     struct Timer {
         QObject *object = nullptr;

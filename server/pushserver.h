@@ -1,5 +1,6 @@
 #pragma once
 
+#include "epolleventdispatcher.h"
 #include "messagelog.h"
 #include "pattern.h"
 #include "requestinfo.h"
@@ -30,7 +31,7 @@ class QTcpSocket;
 // vanishes is forgotten at once. Several can serve one port together (ServerHost does that):
 // they share a ServerGroup, the first one listens and hands each new connection to the loop
 // with the fewest, and a message published through any of them reaches the clients of all.
-class PushServer final : public QAbstractHttpServer {
+class PushServer final : public QAbstractHttpServer, private EpollEventDispatcher::ReadHook {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PushServer)
 
@@ -86,6 +87,8 @@ public:
     int maxConnections() const { return m_maxConnections; }
     // This loop's view: the whole server's when it is a server of its own.
     QByteArray statsJson();
+    // Requests this loop read and parsed itself (the fast path) rather than through QHttpServer.
+    qint64 fastPathRequests() const { return m_fastPathRequests; }
 
 Q_SIGNALS:
     void messagePublished(quint64 id);
@@ -129,6 +132,10 @@ private:
 
     void init();
     bool accept(QTcpSocket *socket);
+    // The fast path (see takeRead in the .cpp).
+    bool takeRead(int fd, void *context) override;
+    // A parsed request, from QHttpServer or the fast path: answered now or queued.
+    void receive(Connection &c, RequestInfo info);
     bool routeConnection(qintptr socketDescriptor);
     void flushHandoffs();
     void onReadyRead(QTcpSocket *socket);
@@ -210,6 +217,7 @@ private:
     std::unordered_map<quint64, Gather> m_gathers;
     quint64 m_nextGatherToken = 0;
     quint64 m_nextSerial = 0;
+    qint64 m_fastPathRequests = 0;
     QHash<QString, QByteArray> m_staticCache;
     QByteArray m_upToDateAnswer; // the short-poll answer for since == lastId
     quint64 m_upToDateFor = 0;

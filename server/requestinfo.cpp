@@ -41,3 +41,110 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     info.body = request.body();
     return info;
 }
+
+namespace {
+
+bool isTokenChar(char ch) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+        return true;
+    switch (ch) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
+                                                      const QList<QByteArrayView> &paths,
+                                                      qsizetype *length) {
+    const qsizetype end = bytes.indexOf(QByteArrayView("\r\n\r\n"));
+    if (end < 0 || !bytes.startsWith("GET /"))
+        return std::nullopt;
+    const QByteArrayView head = bytes.first(end + 2); // every line ends with CRLF
+    qsizetype lineEnd = head.indexOf(QByteArrayView("\r\n"));
+    const QByteArrayView requestLine = head.first(lineEnd);
+    if (!requestLine.endsWith(" HTTP/1.1"))
+        return std::nullopt;
+    const QByteArrayView target = requestLine.sliced(4, requestLine.size() - 4 - 9);
+    for (const char ch : target) {
+        // Printable, no spaces, nothing percent-encoded (the fast routes need none).
+        if (ch <= ' ' || ch >= 127 || ch == '%' || ch == '#')
+            return std::nullopt;
+    }
+    const qsizetype question = target.indexOf('?');
+    const QByteArrayView path = question < 0 ? target : target.first(question);
+    if (!paths.contains(path))
+        return std::nullopt;
+
+    RequestInfo info;
+    info.method = Method::Get;
+    info.methodName = "GET";
+    info.path = QString::fromLatin1(path);
+    if (question >= 0 && question + 1 < target.size())
+        info.query = QUrlQuery(QString::fromLatin1(target.sliced(question + 1)));
+    struct Wanted {
+        const char *name;
+        QByteArray RequestInfo::*field;
+    };
+    static const Wanted wanted[] = {
+        {"host", &RequestInfo::host},
+        {"origin", &RequestInfo::origin},
+        {"content-type", &RequestInfo::contentType},
+        {"connection", &RequestInfo::connection},
+        {"user-agent", &RequestInfo::userAgent},
+        {"last-event-id", &RequestInfo::lastEventId},
+    };
+    bool seen[std::size(wanted)] = {};
+    qsizetype pos = lineEnd + 2;
+    while (pos < head.size()) {
+        lineEnd = head.indexOf(QByteArrayView("\r\n"), pos);
+        const QByteArrayView line = head.sliced(pos, lineEnd - pos);
+        pos = lineEnd + 2;
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return std::nullopt; // no name, or a folded continuation line
+        const QByteArrayView name = line.first(colon);
+        for (const char ch : name) {
+            if (!isTokenChar(ch))
+                return std::nullopt;
+        }
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
+            if (value != "0")
+                return std::nullopt;
+            continue;
+        }
+        if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0 ||
+            name.compare("expect", Qt::CaseInsensitive) == 0 ||
+            name.compare("upgrade", Qt::CaseInsensitive) == 0)
+            return std::nullopt;
+        for (std::size_t i = 0; i < std::size(wanted); ++i) {
+            if (name.compare(wanted[i].name, Qt::CaseInsensitive) != 0)
+                continue;
+            if (seen[i])
+                return std::nullopt; // repeated: QHttpServer decides how to combine them
+            seen[i] = true;
+            info.*(wanted[i].field) = value.toByteArray();
+        }
+    }
+    info.headerBytes = end + 4;
+    *length = end + 4;
+    return info;
+}

@@ -6,6 +6,8 @@
 #include <QtCore/QString>
 #include <QtCore/QUrlQuery>
 
+#include <optional>
+
 class QHttpServerRequest;
 
 // What the server needs of one request, copied out of QHttpServerRequest: the socket reuses
@@ -29,4 +31,12 @@ struct RequestInfo {
     qint64 headerBytes = 0; // request line and headers, as counted on the socket
 
     static RequestInfo from(const QHttpServerRequest &request);
+
+    // The fast path's parser: a complete, plain HTTP/1.1 GET of one of `paths` with no body,
+    // read straight from the socket. Anything else — another method or version, a request
+    // not complete in `bytes`, a body, an encoded or absolute target, folded or repeated
+    // headers the server reads, Expect or Upgrade — is nullopt and goes to QHttpServer.
+    // On success *length is the request's size in bytes.
+    static std::optional<RequestInfo>
+    fromSimpleGet(QByteArrayView bytes, const QList<QByteArrayView> &paths, qsizetype *length);
 };

@@ -1,5 +1,6 @@
 // The three pattern clients against the real push server, listening on a free loopback port in
 // the test's own thread.
+#include "../server/dispatchermain.h"
 #include "latencystats.h"
 #include "longpollclient.h"
 #include "publisher.h"
@@ -521,5 +522,5 @@ void tst_PatternClients::stopAbortsAndSaysSo() {
     QCOMPARE(recorder->events.size(), eventsAtStop);
 }
 
-QTEST_GUILESS_MAIN(tst_PatternClients)
+PUSHLAB_DISPATCHER_TEST_MAIN(tst_PatternClients)
 #include "tst_patternclients.moc"

@@ -1,5 +1,6 @@
 // The push server on real loopback sockets (port 0), server and client in the test's thread.
 
+#include "dispatchermain.h"
 #include "pushserver.h"
 #include "rawhttp.h"
 
@@ -77,6 +78,9 @@ private Q_SLOTS:
     void unknownRouteIs404Json();
     void tickerPublishes();
     void servesBrowserPage();
+    void pollsAndStreamsTakeTheFastPathOnEpoll();
+    void unusualRequestsAreStillAnswered_data();
+    void unusualRequestsAreStillAnswered();
 };
 
 void TestPushServer::publishAcceptsTextAndJson_data() {
@@ -769,5 +773,73 @@ void TestPushServer::servesBrowserPage() {
             r.body.contains("<!doctype"));
 }
 
-QTEST_GUILESS_MAIN(TestPushServer)
+void TestPushServer::pollsAndStreamsTakeTheFastPathOnEpoll() {
+    auto server = startServer();
+    server->publish(QStringLiteral("one"));
+    RawHttp http(server->port());
+    http.get("/api/messages?since=0");
+    QCOMPARE(http.read().status, 200);
+    http.get("/api/messages/wait?since=0&timeout=5");
+    QCOMPARE(http.read().status, 200);
+    RawHttp stream(server->port());
+    stream.get("/api/events", "Last-Event-ID: 0\r\n");
+    QVERIFY(stream.readUntil("\"text\":\"one\"").contains("\"text\":\"one\""));
+    // On Qt's own dispatcher every request goes through QHttpServer.
+    QCOMPARE(server->fastPathRequests(), PushLab::Test::onEpoll() ? 3 : 0);
+}
+
+void TestPushServer::unusualRequestsAreStillAnswered_data() {
+    QTest::addColumn<QByteArrayList>("parts"); // written one after the other
+    QTest::addColumn<QList<int>>("statuses");
+    QTest::addColumn<int>("fastOnEpoll"); // requests the fast path takes on epoll
+    const QByteArray poll = "GET /api/messages?since=0 HTTP/1.1\r\nHost: x\r\n\r\n";
+    const QByteArray post =
+        "POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+    QTest::newRow("head split in two writes")
+        << QByteArrayList{"GET /api/messages?since=0 HT", "TP/1.1\r\nHost: x\r\n\r\n"}
+        << QList<int>{200} << 0;
+    QTest::newRow("HTTP/1.0") << QByteArrayList{"GET /api/messages HTTP/1.0\r\nHost: x\r\n\r\n"}
+                              << QList<int>{200} << 0;
+    QTest::newRow("a body on a GET")
+        << QByteArrayList{"GET /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"}
+        << QList<int>{200} << 0;
+    QTest::newRow("percent-encoded query")
+        << QByteArrayList{"GET /api/messages?since=%30 HTTP/1.1\r\nHost: x\r\n\r\n"}
+        << QList<int>{200} << 0;
+    QTest::newRow("bad since on the fast path")
+        << QByteArrayList{"GET /api/messages?since=x HTTP/1.1\r\nHost: x\r\n\r\n"}
+        << QList<int>{400} << 1;
+    QTest::newRow("header names in any case")
+        << QByteArrayList{"GET /api/messages?since=0 HTTP/1.1\r\nhOsT: x\r\nCONNECTION: "
+                          "keep-alive\r\n\r\n"}
+        << QList<int>{200} << 1;
+    QTest::newRow("a POST pipelined behind a poll")
+        << QByteArrayList{poll + post} << QList<int>{200, 201} << 1;
+    QTest::newRow("a poll pipelined behind a POST")
+        << QByteArrayList{post + poll} << QList<int>{201, 200} << 0;
+    QTest::newRow("HEAD of a polling route")
+        << QByteArrayList{"HEAD /api/messages HTTP/1.1\r\nHost: x\r\n\r\n", poll}
+        << QList<int>{405, 200} << 1;
+}
+
+void TestPushServer::unusualRequestsAreStillAnswered() {
+    QFETCH(QByteArrayList, parts);
+    QFETCH(QList<int>, statuses);
+    QFETCH(int, fastOnEpoll);
+    auto server = startServer();
+    RawHttp http(server->port());
+    for (const QByteArray &part : parts) {
+        http.send(part);
+        QTest::qWait(50); // each part arrives on its own
+    }
+    for (const int status : statuses) {
+        const RawResponse r = http.read(5000, status == 405);
+        QCOMPARE(r.status, status);
+    }
+    QCOMPARE(server->fastPathRequests(), PushLab::Test::onEpoll() ? fastOnEpoll : 0);
+    http.get("/api/stats"); // the connection is still in step
+    QCOMPARE(http.read().status, 200);
+}
+
+PUSHLAB_DISPATCHER_TEST_MAIN(TestPushServer)
 #include "tst_pushserver.moc"
