@@ -229,8 +229,8 @@ def main():
            "shows up in the latencies).",
            f"Command: `{a.command}`"
            + (f"; PushLab built from `{a.pushlab_version}`." if a.pushlab_version else "")
-           + (f" PushLab ran {a.pushlab_threads} server thread(s) (`pushlab-cli serve "
-              "--threads`)." if a.pushlab_threads else ""), "",
+           + (f" PushLab ran {a.pushlab_threads} (`pushlab-cli serve --threads`, "
+              "`--fanout-threads`)." if a.pushlab_threads else ""), "",
            "| " + " | ".join(["Measured"] + names) + " |",
            "|" + "---|" * (len(names) + 1)]
     passes_text = "1 pass" if a.repeat == 1 else f"{a.repeat} passes"

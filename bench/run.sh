@@ -14,8 +14,8 @@
 #   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
 #   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
-#   PUSHLAB_THREADS (PushLab's --threads; default its own: one per core, at most 4; when set,
-#   the results are named <date>-threads<N>).
+#   PUSHLAB_THREADS (PushLab's --threads, its event loops; default its own, 1; when set, the
+#   results are named <date>-threads<N>).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -109,7 +109,8 @@ start_pushlab() {
     SERVER_URL=$(wait_url "$WORK/pushlab.log") || die "PushLab did not start: $(cat "$WORK/pushlab.log")"
     SERVER_PIDS=$SERVER_PID
     PUSHLAB_THREADS_USED=$(python3 -c 'import json, sys, urllib.request
-print(json.load(urllib.request.urlopen(sys.argv[1] + "/api/stats", timeout=5))["threads"])' \
+s = json.load(urllib.request.urlopen(sys.argv[1] + "/api/stats", timeout=5))
+print(f"{s[\"threads\"]} event loop(s), {s[\"fanOutThreads\"]} fan-out thread(s)")' \
         "$SERVER_URL" 2>/dev/null || echo "?")
 }
 

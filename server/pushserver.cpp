@@ -1,6 +1,7 @@
 #include "pushserver.h"
 
 #include "clock.h"
+#include "fanoutpool.h"
 #include "httpresponse.h"
 #include "listener.h"
 
@@ -33,6 +34,8 @@ constexpr qint64 maxTextBytes = 64 * 1024;
 constexpr int maxQueuedRequests = 8;
 constexpr int maxListedPeers = 200;
 constexpr qint64 recentPollMs = 10000; // an idle poller still counts as connected this long
+// Below this many streams a fan-out is quicker alone than with helpers to wake.
+constexpr std::size_t fanOutPoolMinStreams = 512;
 const QByteArray heartbeatBytes = QByteArrayLiteral(": heartbeat\n\n");
 
 // Raises the soft open-file limit to the hard one (the usual 1,024 would cap the server
@@ -299,6 +302,7 @@ void PushServer::shutdown() {
         }
     }
     m_gathers.clear();
+    m_fanOut.reset(); // joins the helpers
     // Detach our handlers before anything can emit disconnected into half-destroyed state
     // (a socket's destructor emits it synchronously).
     std::vector<QTcpSocket *> sockets;
@@ -923,16 +927,53 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
         return;
     auto &counters = m_counters[patternIndex(Pattern::ServerSentEvents)];
     std::vector<QTcpSocket *> failed;
-    for (const Stream &stream : m_streams) {
-        const QByteArray &bytes = stream.flavour == Flavour::Seed ? seedBytes : apiBytes;
+    const auto bytesFor = [&](const Stream &stream) -> const QByteArray & {
+        return stream.flavour == Flavour::Seed ? seedBytes : apiBytes;
+    };
+    const auto writeOne = [&](const Stream &stream) {
+        const QByteArray &bytes = bytesFor(stream);
         if (bytes.isEmpty())
-            continue;
+            return;
         if (!writeNow(stream.socket, stream.fd, bytes)) {
             failed.push_back(stream.socket);
-            continue;
+            return;
         }
         counters.bytesOut += bytes.size();
         counters.delivered += delivered;
+    };
+    if (m_config.fanOutThreads > 1 && m_streams.size() >= fanOutPoolMinStreams) {
+        // Many streams: the plain writes (nothing queued in the socket, the usual case) are
+        // sent by this thread and the pool's together; the others one by one afterwards.
+        if (!m_fanOut)
+            m_fanOut = std::make_unique<FanOutPool>(m_config.fanOutThreads - 1);
+        std::vector<FanOutPool::Write> writes;
+        writes.reserve(m_streams.size());
+        std::vector<std::size_t> queued;
+        for (std::size_t i = 0; i < m_streams.size(); ++i) {
+            const Stream &stream = m_streams[i];
+            if (bytesFor(stream).isEmpty())
+                continue;
+            if (stream.fd >= 0 && stream.socket->bytesToWrite() == 0)
+                writes.push_back(FanOutPool::Write{int(stream.fd), &bytesFor(stream), i});
+            else
+                queued.push_back(i);
+        }
+        m_fanOut->send(writes);
+        for (const FanOutPool::Write &w : writes) {
+            const bool retry = w.sent >= 0 || w.error == EAGAIN || w.error == EWOULDBLOCK;
+            if (w.sent < w.bytes->size() && retry) {
+                // As writeNow: Qt sends the rest when the socket can take it.
+                const qint64 done = qMax<qint64>(0, w.sent);
+                m_streams[w.tag].socket->write(w.bytes->constData() + done, w.bytes->size() - done);
+            } // else all sent, or the peer is gone (its read notifier reports it)
+            counters.bytesOut += w.bytes->size();
+            counters.delivered += delivered;
+        }
+        for (const std::size_t i : queued)
+            writeOne(m_streams[i]);
+    } else {
+        for (const Stream &stream : m_streams)
+            writeOne(stream);
     }
     // Dropped after the loop: abort() emits disconnected at once, which edits m_streams.
     for (QTcpSocket *socket : failed) {
@@ -1187,6 +1228,7 @@ QByteArray PushServer::statsJson(const std::vector<LoopReport> &reports) {
                             {QStringLiteral("connections"), connections},
                             {QStringLiteral("maxConnections"), m_maxConnections},
                             {QStringLiteral("threads"), qint64(reports.size())},
+                            {QStringLiteral("fanOutThreads"), m_config.fanOutThreads},
                             {QStringLiteral("connectionsPerThread"), perLoop},
                             {QStringLiteral("patterns"), patterns},
                             {QStringLiteral("peers"), peers},

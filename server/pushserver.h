@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+class FanOutPool;
 class HttpResponse;
 class Listener;
 class QTcpSocket;
@@ -205,6 +206,7 @@ private:
         Flavour flavour = Flavour::Api;
     };
     std::vector<Stream> m_streams;
+    std::unique_ptr<FanOutPool> m_fanOut; // made at the first large fan-out
     std::array<PatternCounters, 3> m_counters{};
     std::map<int, std::vector<qintptr>> m_handoffs; // accepted for other loops, this round
     struct Gather {

@@ -23,4 +23,7 @@ struct ServerConfig {
     // new connection to the least busy loop; all share one message history. A PushServer on
     // its own is always one loop.
     int threads = 1;
+    // Threads that send one SSE fan-out together (the loop's own and helpers), for fan-outs to
+    // many streams. 1: the loop alone.
+    int fanOutThreads = 1;
 };

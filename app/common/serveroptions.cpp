@@ -12,9 +12,10 @@ const QString historyName = QStringLiteral("history");
 const QString tickerName = QStringLiteral("ticker");
 const QString heartbeatName = QStringLiteral("heartbeat");
 const QString threadsName = QStringLiteral("threads");
+const QString fanOutName = QStringLiteral("fanout-threads");
 
-// One event loop per core, up to four: past that the loops mostly wait on each other's news.
-int defaultThreads() {
+// One per core, up to four: an SSE fan-out is kernel time in send(2), which spreads well.
+int defaultFanOutThreads() {
     return qBound(1, QThread::idealThreadCount(), 4);
 }
 } // namespace
@@ -38,9 +39,12 @@ ServerOptions::ServerOptions(QCommandLineParser *parser)
                        QStringLiteral("SSE heartbeat interval in seconds (default 15)."),
                        QStringLiteral("S")});
     parser->addOption({threadsName,
-                       QStringLiteral("Server threads (event loops) sharing the connections "
-                                      "(default: one per core, at most 4; here %1).")
-                           .arg(defaultThreads()),
+                       QStringLiteral("Event loops (threads) sharing the connections (default 1)."),
+                       QStringLiteral("N")});
+    parser->addOption({fanOutName,
+                       QStringLiteral("Threads that write each SSE message to many streams "
+                                      "together (default: one per core, at most 4; here %1).")
+                           .arg(defaultFanOutThreads()),
                        QStringLiteral("N")});
 }
 
@@ -50,7 +54,7 @@ bool ServerOptions::portGiven() const {
 
 std::optional<ServerConfig> ServerOptions::config(QString *error) const {
     ServerConfig config;
-    config.threads = defaultThreads();
+    config.fanOutThreads = defaultFanOutThreads();
     bool ok = true;
     if (m_parser->isSet(portName)) {
         const uint port = m_parser->value(portName).toUInt(&ok);
@@ -110,6 +114,15 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const {
             return std::nullopt;
         }
         config.threads = threads;
+    }
+    if (m_parser->isSet(fanOutName)) {
+        const int threads = m_parser->value(fanOutName).toInt(&ok);
+        if (!ok || threads < 1 || threads > 64) {
+            *error = QStringLiteral("--fanout-threads takes a number from 1 to 64, not '%1'")
+                         .arg(m_parser->value(fanOutName));
+            return std::nullopt;
+        }
+        config.fanOutThreads = threads;
     }
     return config;
 }

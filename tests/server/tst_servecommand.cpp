@@ -96,6 +96,10 @@ void TestServeCommand::badOptionsAreOneLine_data() {
     QTest::newRow("threads zero") << QStringList{QStringLiteral("--threads"), QStringLiteral("0")};
     QTest::newRow("threads not a number")
         << QStringList{QStringLiteral("--threads"), QStringLiteral("many")};
+    QTest::newRow("fan-out threads zero")
+        << QStringList{QStringLiteral("--fanout-threads"), QStringLiteral("0")};
+    QTest::newRow("fan-out threads too many")
+        << QStringList{QStringLiteral("--fanout-threads"), QStringLiteral("65")};
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")};
 }
 
@@ -113,17 +117,24 @@ void TestServeCommand::badOptionsAreOneLine() {
 void TestServeCommand::threadsOptionSetsTheServerThreads_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("threads");
-    QTest::newRow("default: one per core, at most 4")
-        << QStringList{} << qBound(1, QThread::idealThreadCount(), 4);
+    QTest::addColumn<int>("fanOutThreads");
+    const int cores = qBound(1, QThread::idealThreadCount(), 4);
+    QTest::newRow("defaults: one loop, fan-out on every core (at most 4)")
+        << QStringList{} << 1 << cores;
     QTest::newRow("--threads 3") << QStringList{QStringLiteral("--threads"), QStringLiteral("3")}
-                                 << 3;
-    QTest::newRow("--threads 1") << QStringList{QStringLiteral("--threads"), QStringLiteral("1")}
-                                 << 1;
+                                 << 3 << cores;
+    QTest::newRow("--fanout-threads 1")
+        << QStringList{QStringLiteral("--fanout-threads"), QStringLiteral("1")} << 1 << 1;
+    QTest::newRow("--threads 2 --fanout-threads 3")
+        << QStringList{QStringLiteral("--threads"), QStringLiteral("2"),
+                       QStringLiteral("--fanout-threads"), QStringLiteral("3")}
+        << 2 << 3;
 }
 
 void TestServeCommand::threadsOptionSetsTheServerThreads() {
     QFETCH(QStringList, args);
     QFETCH(int, threads);
+    QFETCH(int, fanOutThreads);
     QProcess cli;
     cli.start(QStringLiteral(PUSHLAB_CLI),
               QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")} +
@@ -135,6 +146,7 @@ void TestServeCommand::threadsOptionSetsTheServerThreads() {
     const QJsonObject stats = statsOf(quint16(url.port()));
     QCOMPARE(stats.value(QStringLiteral("threads")).toInt(), threads);
     QCOMPARE(stats.value(QStringLiteral("connectionsPerThread")).toArray().size(), threads);
+    QCOMPARE(stats.value(QStringLiteral("fanOutThreads")).toInt(), fanOutThreads);
     ::kill(pid_t(cli.processId()), SIGTERM);
     QVERIFY(cli.waitForFinished(10000));
     QCOMPARE(cli.exitCode(), 0);

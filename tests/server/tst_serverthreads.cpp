@@ -330,6 +330,7 @@ private Q_SLOTS:
     void stopWithClientsOnEveryThreadIsClean();
     void publishIsVisibleAtOnceOnAnotherConnection();
     void loopLeftBehindTellsItsStreamsOfTheGap();
+    void fanOutThreadsReachManyStreamsOnce();
 };
 
 void TestServerThreads::connectionsSpreadOverThreads_data() {
@@ -797,6 +798,40 @@ void TestServerThreads::loopLeftBehindTellsItsStreamsOfTheGap() {
         QVERIFY(!got.contains(QByteArray("id: " + QByteArray::number(id) + '\n')));
     for (quint64 id = 1003; id < 1008; ++id)
         QCOMPARE(got.count(QByteArray("id: " + QByteArray::number(id) + '\n')), 1);
+}
+
+void TestServerThreads::fanOutThreadsReachManyStreamsOnce() {
+    // Past 512 streams a loop sends each message with its fan-out helpers.
+    ServerConfig config;
+    config.fanOutThreads = 3;
+    const auto host = startHost(1, config);
+    QVERIFY(host);
+    constexpr int streamCount = 600;
+    std::vector<std::unique_ptr<RawHttp>> streams;
+    for (int i = 0; i < streamCount; ++i) {
+        streams.push_back(std::make_unique<RawHttp>(host->port()));
+        streams.back()->get("/api/events");
+    }
+    for (const auto &stream : streams)
+        QVERIFY(stream->readUntil("retry:").contains("retry:"));
+    RawHttp publisher(host->port());
+    QTRY_COMPARE(statOf(publisher, "patterns/sse/open"), qint64(streamCount));
+    QCOMPARE(statOf(stats(publisher), "fanOutThreads"), qint64(3));
+    std::vector<quint64> ids;
+    for (int i = 0; i < 3; ++i)
+        ids.push_back(publish(publisher, "to many " + QByteArray::number(i)));
+    for (const auto &stream : streams) {
+        const QByteArray got = stream->readUntil("\"text\":\"to many 2\"");
+        qsizetype at = 0;
+        for (const quint64 id : ids) { // each once, in order
+            const QByteArray line = "id: " + QByteArray::number(id) + "\n";
+            const qsizetype found = got.indexOf(line, at);
+            QVERIFY2(found >= at, got.constData());
+            QCOMPARE(got.count(line), 1);
+            at = found + 1;
+        }
+    }
+    QCOMPARE(statOf(publisher, "patterns/sse/delivered"), qint64(streamCount) * 3);
 }
 
 QTEST_GUILESS_MAIN(TestServerThreads)

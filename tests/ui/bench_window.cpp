@@ -5,6 +5,7 @@
 //
 //   QT_QPA_PLATFORM=offscreen bench_window [--seconds 60] [--rate 100] [--retention 300]
 //                                          [--interval 5] [--screenshot FILE] [--threads N]
+//                                          [--fanout-threads N]
 #include "composer.h"
 #include "laneview.h"
 #include "mainwindow.h"
@@ -58,12 +59,15 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QStringLiteral("Save the window to FILE at the end."),
                                               QStringLiteral("FILE"));
-    const QCommandLineOption threadsOption(
-        QStringLiteral("threads"),
-        QStringLiteral("Server threads (default as pushlab: one per core, at most 4)."),
+    const QCommandLineOption threadsOption(QStringLiteral("threads"),
+                                           QStringLiteral("Server event loops (default 1)."),
+                                           QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption fanOutOption(
+        QStringLiteral("fanout-threads"),
+        QStringLiteral("SSE fan-out threads (default as pushlab: one per core, at most 4)."),
         QStringLiteral("N"), QString::number(qBound(1, QThread::idealThreadCount(), 4)));
-    parser.addOptions({secondsOption, rateOption, retentionOption, intervalOption,
-                       screenshotOption, threadsOption});
+    parser.addOptions({secondsOption, rateOption, retentionOption, intervalOption, screenshotOption,
+                       threadsOption, fanOutOption});
     parser.process(app);
     const int seconds = std::clamp(parser.value(secondsOption).toInt(), 5, 3600);
     const double rate = std::clamp(parser.value(rateOption).toDouble(), 0.5, 100.0);
@@ -72,6 +76,7 @@ int main(int argc, char *argv[]) {
     ServerConfig config;
     config.port = 0;
     config.threads = std::clamp(parser.value(threadsOption).toInt(), 1, 64);
+    config.fanOutThreads = std::clamp(parser.value(fanOutOption).toInt(), 1, 64);
     ServerHost host(config);
     QString error;
     if (!host.start(&error)) {
@@ -103,7 +108,7 @@ int main(int argc, char *argv[]) {
     });
     lagTimer.start(10);
 
-    std::printf("bench_window: auto-publish %.1f msg/s for %d s against %s (%d server threads), "
+    std::printf("bench_window: auto-publish %.1f msg/s for %d s against %s (%d server loops), "
                 "timeline retention %s s, window 1280x800, platform %s\n",
                 rate, seconds, qPrintable(host.url().toString()), config.threads,
                 qPrintable(parser.value(retentionOption)),
