@@ -55,16 +55,6 @@ bool ServerOptions::portGiven() const {
 std::optional<ServerConfig> ServerOptions::config(QString *error) const {
     ServerConfig config;
     config.fanOutThreads = defaultFanOutThreads();
-    bool ok = true;
-    if (m_parser->isSet(portName)) {
-        const uint port = m_parser->value(portName).toUInt(&ok);
-        if (!ok || port > 65535) {
-            *error = QStringLiteral("--port takes a number from 0 to 65535, not '%1'")
-                         .arg(m_parser->value(portName));
-            return std::nullopt;
-        }
-        config.port = quint16(port);
-    }
     if (m_parser->isSet(bindName)) {
         QHostAddress address;
         const QString value = m_parser->value(bindName);
@@ -78,52 +68,49 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const {
         }
         config.bindAddress = address;
     }
-    if (m_parser->isSet(historyName)) {
-        const int history = m_parser->value(historyName).toInt(&ok);
-        if (!ok || history < 1 || history > 1000000) {
+    // A whole number or seconds within [low, high]; false, with *error set, when it is not.
+    const auto integer = [&](const QString &name, int low, int high, const QString &what,
+                             int *out) {
+        if (!m_parser->isSet(name))
+            return true;
+        bool valid = false;
+        const int value = m_parser->value(name).toInt(&valid);
+        if (!valid || value < low || value > high) {
             *error =
-                QStringLiteral("--history takes a number of messages from 1 to 1000000, not '%1'")
-                    .arg(m_parser->value(historyName));
-            return std::nullopt;
+                QStringLiteral("--%1 takes %2, not '%3'").arg(name, what, m_parser->value(name));
+            return false;
         }
-        config.historySize = history;
-    }
-    if (m_parser->isSet(tickerName)) {
-        const double seconds = m_parser->value(tickerName).toDouble(&ok);
-        if (!ok || seconds < 0.01 || seconds > 86400) {
-            *error = QStringLiteral("--ticker takes seconds between 0.01 and 86400, not '%1'")
-                         .arg(m_parser->value(tickerName));
-            return std::nullopt;
+        *out = value;
+        return true;
+    };
+    const auto seconds = [&](const QString &name, double low, double high, double *out) {
+        if (!m_parser->isSet(name))
+            return true;
+        bool valid = false;
+        const double value = m_parser->value(name).toDouble(&valid);
+        if (!valid || value < low || value > high) {
+            *error = QStringLiteral("--%1 takes seconds between %2 and %3, not '%4'")
+                         .arg(name)
+                         .arg(low)
+                         .arg(high)
+                         .arg(m_parser->value(name));
+            return false;
         }
-        config.tickerSeconds = seconds;
-    }
-    if (m_parser->isSet(heartbeatName)) {
-        const double seconds = m_parser->value(heartbeatName).toDouble(&ok);
-        if (!ok || seconds < 0.1 || seconds > 3600) {
-            *error = QStringLiteral("--heartbeat takes seconds between 0.1 and 3600, not '%1'")
-                         .arg(m_parser->value(heartbeatName));
-            return std::nullopt;
-        }
-        config.heartbeatMs = int(seconds * 1000);
-    }
-    if (m_parser->isSet(threadsName)) {
-        const int threads = m_parser->value(threadsName).toInt(&ok);
-        if (!ok || threads < 1 || threads > 64) {
-            *error = QStringLiteral("--threads takes a number from 1 to 64, not '%1'")
-                         .arg(m_parser->value(threadsName));
-            return std::nullopt;
-        }
-        config.threads = threads;
-    }
-    if (m_parser->isSet(fanOutName)) {
-        const int threads = m_parser->value(fanOutName).toInt(&ok);
-        if (!ok || threads < 1 || threads > 64) {
-            *error = QStringLiteral("--fanout-threads takes a number from 1 to 64, not '%1'")
-                         .arg(m_parser->value(fanOutName));
-            return std::nullopt;
-        }
-        config.fanOutThreads = threads;
-    }
+        *out = value;
+        return true;
+    };
+    double heartbeatSeconds = config.heartbeatMs / 1000.0;
+    int port = config.port;
+    if (!integer(portName, 0, 65535, QStringLiteral("a number from 0 to 65535"), &port) ||
+        !integer(historyName, 1, 1000000, QStringLiteral("a number of messages from 1 to 1000000"),
+                 &config.historySize) ||
+        !seconds(tickerName, 0.01, 86400, &config.tickerSeconds) ||
+        !seconds(heartbeatName, 0.1, 3600, &heartbeatSeconds) ||
+        !integer(threadsName, 1, 64, QStringLiteral("a number from 1 to 64"), &config.threads) ||
+        !integer(fanOutName, 1, 64, QStringLiteral("a number from 1 to 64"), &config.fanOutThreads))
+        return std::nullopt;
+    config.heartbeatMs = int(heartbeatSeconds * 1000);
+    config.port = quint16(port);
     return config;
 }
 
