@@ -106,18 +106,53 @@ enum class Route {
     SeedEvents
 };
 
+// After a send(2) of `bytes` that returned `sent` (-1: errno `error`): what did not go is
+// queued in the QTcpSocket, which sends it when it can. Nothing when all went, or when the
+// peer is gone (the read notifier reports that, and the connection is forgotten then).
+void queueUnsent(QTcpSocket *socket, const QByteArray &bytes, qint64 sent, int error) {
+    if (sent == bytes.size() || (sent < 0 && error != EAGAIN && error != EWOULDBLOCK))
+        return;
+    const qint64 done = qMax<qint64>(0, sent);
+    socket->write(bytes.constData() + done, bytes.size() - done);
+}
+
+// Every route, once: routeFor and the fast path's list both come from here.
+struct RoutePath {
+    const char *path;
+    Route route;
+    bool fast; // a GET the fast path answers (polls and streams)
+};
+constexpr RoutePath routePaths[] = {
+    {"/api/messages", Route::Messages, true},
+    {"/api/messages/wait", Route::Wait, true},
+    {"/api/events", Route::Events, true},
+    {"/api/stats", Route::Stats, false},
+    {"/api/streams/close", Route::CloseStreams, false},
+    {"/getmessage", Route::SeedGet, true},
+    {"/updatemessage", Route::SeedUpdate, false},
+    {"/events", Route::SeedEvents, true},
+};
+
 Route routeFor(const QString &path) {
-    static const QHash<QString, Route> routes{
-        {QStringLiteral("/api/messages"), Route::Messages},
-        {QStringLiteral("/api/messages/wait"), Route::Wait},
-        {QStringLiteral("/api/events"), Route::Events},
-        {QStringLiteral("/api/stats"), Route::Stats},
-        {QStringLiteral("/api/streams/close"), Route::CloseStreams},
-        {QStringLiteral("/getmessage"), Route::SeedGet},
-        {QStringLiteral("/updatemessage"), Route::SeedUpdate},
-        {QStringLiteral("/events"), Route::SeedEvents},
-    };
+    static const QHash<QString, Route> routes = [] {
+        QHash<QString, Route> table;
+        for (const RoutePath &r : routePaths)
+            table.insert(QString::fromLatin1(r.path), r.route);
+        return table;
+    }();
     return routes.value(path, Route::None);
+}
+
+const QList<QByteArrayView> &fastPaths() {
+    static const QList<QByteArrayView> paths = [] {
+        QList<QByteArrayView> list;
+        for (const RoutePath &r : routePaths) {
+            if (r.fast)
+                list.append(QByteArrayView(r.path));
+        }
+        return list;
+    }();
+    return paths;
 }
 
 // Methods each route answers (OPTIONS always, as a CORS preflight).
@@ -191,8 +226,7 @@ PushServer::PushServer(const ServerConfig &config, std::shared_ptr<ServerGroup> 
     , m_deadlineTimer(this)
     , m_heartbeatTimer(this)
     , m_sweepTimer(this)
-    , m_tickerTimer(this)
-    , m_startedAtUs(m_group->startedAtUs()) {
+    , m_tickerTimer(this) {
     m_deadlineTimer.setSingleShot(true);
     m_deadlineTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &PushServer::onDeadline);
@@ -406,11 +440,9 @@ bool PushServer::takeRead(int fd, void *context) {
     const ssize_t peeked = ::recv(fd, buffer, sizeof buffer, MSG_PEEK | MSG_DONTWAIT);
     if (peeked <= 0)
         return false; // the end, an error, or nothing after all: Qt finds out
-    static const QList<QByteArrayView> fastPaths{"/api/messages", "/api/messages/wait",
-                                                 "/api/events", "/getmessage", "/events"};
     qsizetype length = 0;
     std::optional<RequestInfo> info =
-        RequestInfo::fromSimpleGet(QByteArrayView(buffer, peeked), fastPaths, &length);
+        RequestInfo::fromSimpleGet(QByteArrayView(buffer, peeked), fastPaths(), &length);
     if (!info)
         return false;
     if (::recv(fd, buffer, size_t(length), MSG_DONTWAIT) != length) {
@@ -960,12 +992,7 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
         }
         m_fanOut->send(writes);
         for (const FanOutPool::Write &w : writes) {
-            const bool retry = w.sent >= 0 || w.error == EAGAIN || w.error == EWOULDBLOCK;
-            if (w.sent < w.bytes->size() && retry) {
-                // As writeNow: Qt sends the rest when the socket can take it.
-                const qint64 done = qMax<qint64>(0, w.sent);
-                m_streams[w.tag].socket->write(w.bytes->constData() + done, w.bytes->size() - done);
-            } // else all sent, or the peer is gone (its read notifier reports it)
+            queueUnsent(m_streams[w.tag].socket, *w.bytes, w.sent, w.error);
             counters.bytesOut += w.bytes->size();
             counters.delivered += delivered;
         }
@@ -990,13 +1017,7 @@ bool PushServer::writeNow(QTcpSocket *socket, qintptr fd, const QByteArray &byte
         // calls per socket per message with QTcpSocket::write + flush).
         const ssize_t sent =
             ::send(int(fd), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent == bytes.size())
-            return true;
-        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-            return true; // the peer is gone: the read notifier reports it and we forget it then
-        const qint64 done = qMax<qint64>(0, sent);
-        socket->write(bytes.constData() + done,
-                      bytes.size() - done); // Qt sends the rest when it can
+        queueUnsent(socket, bytes, sent, sent < 0 ? errno : 0);
         return true;
     }
     if (queued + bytes.size() > m_config.maxUnsentBytes)
@@ -1224,7 +1245,7 @@ QByteArray PushServer::statsJson(const std::vector<LoopReport> &reports) {
     const QJsonObject stats{{QStringLiteral("messagesPublished"), m_log.publishedCount()},
                             {QStringLiteral("lastId"), qint64(m_log.lastId())},
                             {QStringLiteral("historySize"), m_log.size()},
-                            {QStringLiteral("startedAt"), m_startedAtUs},
+                            {QStringLiteral("startedAt"), m_group->startedAtUs()},
                             {QStringLiteral("connections"), connections},
                             {QStringLiteral("maxConnections"), m_maxConnections},
                             {QStringLiteral("threads"), qint64(reports.size())},

@@ -228,7 +228,6 @@ private:
     QTimer m_sweepTimer;
     QTimer m_tickerTimer;
     qint64 m_tickerCount = 0;
-    qint64 m_startedAtUs = 0;
     int m_maxConnections = 0;
     qint64 m_refusedConnections = 0;
     bool m_shuttingDown = false;
