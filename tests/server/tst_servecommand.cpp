@@ -1,6 +1,8 @@
 // `pushlab-cli serve` as a user runs it: prints its URL, serves, exits 0 on SIGTERM, and
 // refuses a busy port with one line and exit code 2.
 
+#include "rawhttp.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -23,24 +25,6 @@ private Q_SLOTS:
     void threadsOptionSetsTheServerThreads_data();
     void threadsOptionSetsTheServerThreads();
 };
-
-namespace {
-
-// GET /api/stats over a raw socket; an empty object when there is no JSON answer.
-QJsonObject statsOf(quint16 port) {
-    QTcpSocket socket;
-    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-    if (!socket.waitForConnected(5000))
-        return {};
-    socket.write("GET /api/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    QByteArray answer;
-    while (socket.waitForReadyRead(5000))
-        answer += socket.readAll();
-    answer += socket.readAll();
-    return QJsonDocument::fromJson(answer.mid(answer.indexOf("\r\n\r\n") + 4)).object();
-}
-
-} // namespace
 
 void TestServeCommand::printsUrlServesAndStopsOnSigterm() {
     QProcess cli;
@@ -143,7 +127,9 @@ void TestServeCommand::threadsOptionSetsTheServerThreads() {
     QTRY_VERIFY_WITH_TIMEOUT(cli.canReadLine(), 10000);
     const QUrl url(QString::fromUtf8(cli.readLine()).trimmed().section(u' ', -1));
     QVERIFY(url.port() > 0);
-    const QJsonObject stats = statsOf(quint16(url.port()));
+    RawHttp http(quint16(url.port()));
+    http.get("/api/stats");
+    const QJsonObject stats = QJsonDocument::fromJson(http.read().body).object();
     QCOMPARE(stats.value(QStringLiteral("threads")).toInt(), threads);
     QCOMPARE(stats.value(QStringLiteral("connectionsPerThread")).toArray().size(), threads);
     QCOMPARE(stats.value(QStringLiteral("fanOutThreads")).toInt(), fanOutThreads);
