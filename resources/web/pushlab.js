@@ -329,12 +329,8 @@
         return messages.length;
     }
 
-    class ShortPollLane extends Lane {
-        constructor() {
-            super('short');
-            this.interval = $('[data-role="interval"]', this.root);
-            this.interval.addEventListener('change', () => this.wake && this.wake.abort());
-        }
+    // A lane driven by an async loop (the two polls): pausing aborts the request in flight.
+    class PollLane extends Lane {
         start() {
             if (this.running)
                 return;
@@ -346,6 +342,14 @@
             this.running = false;
             this.abort.abort();
             this.setState('paused');
+        }
+    }
+
+    class ShortPollLane extends PollLane {
+        constructor() {
+            super('short');
+            this.interval = $('[data-role="interval"]', this.root);
+            this.interval.addEventListener('change', () => this.wake && this.wake.abort());
         }
         async loop(signal) {
             let failures = 0;
@@ -386,22 +390,10 @@
         }
     }
 
-    class LongPollLane extends Lane {
+    class LongPollLane extends PollLane {
         constructor() {
             super('long');
             this.timeout = $('[data-role="timeout"]', this.root);
-        }
-        start() {
-            if (this.running)
-                return;
-            this.running = true;
-            this.abort = new AbortController();
-            this.loop(this.abort.signal);
-        }
-        stop() {
-            this.running = false;
-            this.abort.abort();
-            this.setState('paused');
         }
         async loop(signal) {
             let failures = 0;
