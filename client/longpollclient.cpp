@@ -2,12 +2,10 @@
 
 #include "clientclock.h"
 #include "replyfailure.h"
-#include "wireformat.h"
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
-
 
 namespace {
 // The server holds a poll for `timeout` seconds; allow that plus slack before calling it dead.
@@ -66,15 +64,8 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
         scheduleRetry(failure);
         return;
     }
-    const QByteArray &body = got->body;
-    const int status = got->status;
-    const qint64 bytes = got->bytes;
-
-    TrafficEvent event = makeEvent(TrafficEvent::Kind::ResponseReceived);
-    event.requestId = requestId;
-    event.status = status;
-    event.bytes = bytes;
-    if (status == 204) {
+    TrafficEvent event = responseEvent(*got, requestId);
+    if (got->status == 204) {
         // A client that has not learned "now" yet takes it from the server's X-Last-Id, so a
         // message published before the next request is not missed.
         bool ok = false;
@@ -97,14 +88,8 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
         poll();
         return;
     }
-    std::optional<PushLab::Wire::PollAnswer> answer;
-    if (status == 200)
-        answer = PushLab::Wire::pollAnswerFromJson(body);
-    if (answer) {
-        event.messages = answer->messages;
-        if (answer->gap)
-            PushLab::Wire::applyGap(event, *answer->gap);
-        m_lastId = answer->lastId;
+    if (const auto lastId = takeMessages(*got, &event)) {
+        m_lastId = *lastId;
         m_haveLastId = true;
         m_backoffMs = initialBackoffMs;
         emitEvent(event);

@@ -98,6 +98,26 @@ PatternClient::readPollAnswer(QNetworkReply *reply, quint64 requestId, QString *
     return answer;
 }
 
+TrafficEvent PatternClient::responseEvent(const HttpAnswer &answer, quint64 requestId) const {
+    TrafficEvent event = makeEvent(TrafficEvent::Kind::ResponseReceived);
+    event.requestId = requestId;
+    event.status = answer.status;
+    event.bytes = answer.bytes;
+    return event;
+}
+
+std::optional<quint64> PatternClient::takeMessages(const HttpAnswer &answer, TrafficEvent *event) {
+    if (answer.status != 200)
+        return std::nullopt;
+    const auto poll = PushLab::Wire::pollAnswerFromJson(answer.body);
+    if (!poll)
+        return std::nullopt;
+    event->messages = poll->messages;
+    if (poll->gap)
+        PushLab::Wire::applyGap(*event, *poll->gap);
+    return poll->lastId;
+}
+
 bool PatternClient::reportUnusableAnswer(TrafficEvent response, const HttpAnswer &answer,
                                          QString *why) {
     QString reason = PushLab::Wire::errorFromJson(answer.body);

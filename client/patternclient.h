@@ -79,6 +79,11 @@ protected:
     bool reportUnusableAnswer(TrafficEvent response, const HttpAnswer &answer, QString *why);
     std::optional<HttpAnswer> readPollAnswer(QNetworkReply *reply, quint64 requestId,
                                              QString *failure);
+    // The ResponseReceived event for a poll's answer.
+    TrafficEvent responseEvent(const HttpAnswer &answer, quint64 requestId) const;
+    // A 200 with messages JSON: puts its messages (and any gap) into *event and gives its
+    // lastId. Nothing for any other answer.
+    static std::optional<quint64> takeMessages(const HttpAnswer &answer, TrafficEvent *event);
     // Detaches and aborts a reply without its finished() reaching us.
     void discardReply(QNetworkReply *reply);
 

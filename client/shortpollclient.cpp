@@ -2,12 +2,10 @@
 
 #include "clientclock.h"
 #include "replyfailure.h"
-#include "wireformat.h"
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
-
 
 namespace {
 // A short poll answers at once; anything slower than this is a stuck server.
@@ -63,22 +61,9 @@ void ShortPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
     const auto got = readPollAnswer(reply, requestId, nullptr);
     if (!got)
         return; // the timer keeps polling: the server may come back
-    const QByteArray &body = got->body;
-    const int status = got->status;
-    const qint64 bytes = got->bytes;
-
-    TrafficEvent event = makeEvent(TrafficEvent::Kind::ResponseReceived);
-    event.requestId = requestId;
-    event.status = status;
-    event.bytes = bytes;
-    std::optional<PushLab::Wire::PollAnswer> answer;
-    if (status == 200)
-        answer = PushLab::Wire::pollAnswerFromJson(body);
-    if (answer) {
-        event.messages = answer->messages;
-        if (answer->gap)
-            PushLab::Wire::applyGap(event, *answer->gap);
-        m_lastId = answer->lastId;
+    TrafficEvent event = responseEvent(*got, requestId);
+    if (const auto lastId = takeMessages(*got, &event)) {
+        m_lastId = *lastId;
         m_haveLastId = true;
         emitEvent(event);
         return;
