@@ -38,9 +38,14 @@ void Listener::take(qintptr socketDescriptor) {
         m_hook(nullptr);
         return;
     }
-    if (!m_hook(socket))
-        return; // the hook answered and closes it
-    m_accepted.push_back(socket);
+    if (m_hook(socket) == Verdict::Serve)
+        m_accepted.push_back(socket);
+}
+
+void Listener::serve(QTcpSocket *socket) {
+    addPendingConnection(socket); // QHttpServer takes it at once (pendingConnectionAvailable)
+    if (m_adoptOnly)
+        pauseAccepting(); // see handOver
 }
 
 void Listener::handOver() {

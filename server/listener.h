@@ -8,6 +8,8 @@
 // The listening socket. It creates each connection's QTcpSocket itself so the push server can
 // attach its own handlers (byte counting, disconnect tracking) before QHttpServer attaches
 // its parser, and refuses connections beyond the cap with a 503 instead of holding them.
+// The server may also keep a connection from QHttpServer (it reads the requests itself, see
+// PushServer::takeRead) and hand it over later with serve(), when a request needs it.
 // With several event loops, only the first loop's listener accepts: its router may hand a new
 // connection to another loop, whose listener adopts it (that one shares the listening socket
 // but never accepts on it).
@@ -16,8 +18,13 @@ class Listener final : public QTcpServer {
     Q_DISABLE_COPY_MOVE(Listener)
 
 public:
-    // false: refuse this connection; called with nullptr for a descriptor that was unusable
-    using AcceptHook = std::function<bool(QTcpSocket *)>;
+    enum class Verdict {
+        Refused, // the hook answered and closes it
+        Serve,   // handed to QHttpServer when this round of accepting ends
+        Keep,    // the server reads it itself until it calls serve()
+    };
+    // Called with nullptr for a descriptor that was unusable (the verdict is then ignored).
+    using AcceptHook = std::function<Verdict(QTcpSocket *)>;
     using Router = std::function<bool(qintptr)>; // true: another loop takes it
 
     explicit Listener(AcceptHook hook, QObject *parent = nullptr);
@@ -32,6 +39,9 @@ public:
     void setAdoptOnly();
     // Serves connections accepted by another loop's listener (from that loop's router).
     void adopt(const std::vector<qintptr> &socketDescriptors);
+    // Hands a kept connection to QHttpServer now. Bytes already read into the socket are not
+    // parsed until readyRead is emitted again.
+    void serve(QTcpSocket *socket);
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;

@@ -258,6 +258,7 @@ void PushServer::init() {
         qCInfo(lcServer, "connection cap %d (open-file limit %llu)", m_maxConnections,
                static_cast<unsigned long long>(files));
     }
+    m_socketContext = new QObject(this);
     m_listener = new Listener([this](QTcpSocket *socket) { return accept(socket); }, this);
     m_listener->setRouter([this](qintptr descriptor) { return routeConnection(descriptor); },
                           [this] { flushHandoffs(); });
@@ -341,8 +342,12 @@ void PushServer::shutdown() {
     // (a socket's destructor emits it synchronously).
     std::vector<QTcpSocket *> sockets;
     sockets.reserve(m_connections.size());
-    for (auto &entry : m_connections)
-        sockets.push_back(entry.first);
+    QSet<QTcpSocket *> withHttpServer;
+    for (auto &[socket, c] : m_connections) {
+        sockets.push_back(socket);
+        if (c.withHttpServer)
+            withHttpServer.insert(socket);
+    }
     m_waiting.clear();
     m_deadlines.clear();
     m_streams.clear();
@@ -350,7 +355,9 @@ void PushServer::shutdown() {
     for (std::size_t i = 0; i < sockets.size(); ++i)
         m_group->connectionGone(m_loopIndex);
     for (QTcpSocket *socket : sockets) {
-        disconnect(socket, nullptr, this, nullptr);
+        disconnect(socket, nullptr, m_socketContext, nullptr);
+        if (!withHttpServer.contains(socket)) // else QHttpServer deletes it once disconnected
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();
     }
 }
@@ -376,10 +383,10 @@ void PushServer::flushHandoffs() {
     }
 }
 
-bool PushServer::accept(QTcpSocket *socket) {
+Listener::Verdict PushServer::accept(QTcpSocket *socket) {
     if (!socket) { // the descriptor was unusable (and is closed)
         m_group->connectionGone(m_loopIndex);
-        return false;
+        return Listener::Verdict::Refused;
     }
     // This connection is already counted (routeConnection), hence "more than".
     if (m_shuttingDown || m_group->totalConnections() > m_maxConnections) {
@@ -397,7 +404,7 @@ bool PushServer::accept(QTcpSocket *socket) {
                 .toBytes();
         socket->write(bytes);
         socket->disconnectFromHost();
-        return false;
+        return Listener::Verdict::Refused;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Reading stops past this (the request is then rejected): a peer cannot make us buffer more.
@@ -409,15 +416,39 @@ bool PushServer::accept(QTcpSocket *socket) {
     c.peerAddress = socket->peerAddress().toString().toUtf8();
     c.peerPort = socket->peerPort();
     c.lastActivityMs = PushLab::monotonicMs();
+    // With the fast path, QHttpServer gets a connection only when a request needs it: a
+    // crowd of polls and streams then costs no request object, parser or handlers there.
+    EpollEventDispatcher *dispatcher = EpollEventDispatcher::current();
+    c.withHttpServer = dispatcher == nullptr;
+    const qintptr fd = c.fd;
     m_connections.emplace(socket, std::move(c));
     if (!m_sweepTimer.isActive())
         m_sweepTimer.start();
     // Connected before QHttpServer's own handlers, so ours run first on every signal.
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
-    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { onDisconnected(socket); });
-    if (EpollEventDispatcher *dispatcher = EpollEventDispatcher::current())
-        dispatcher->hookReads(int(c.fd), this, socket);
-    return true;
+    connect(socket, &QTcpSocket::readyRead, m_socketContext,
+            [this, socket] { onReadyRead(socket); });
+    connect(socket, &QTcpSocket::disconnected, m_socketContext,
+            [this, socket] { onDisconnected(socket); });
+    if (!dispatcher)
+        return Listener::Verdict::Serve;
+    dispatcher->hookReads(int(fd), this, socket);
+    return Listener::Verdict::Keep;
+}
+
+void PushServer::serveWithHttpServer(Connection &c) {
+    // Qt has read bytes the fast path left (a POST, the page, a request split across
+    // packets...): from now on QHttpServer parses this connection's requests too. It missed
+    // the readyRead of those bytes, so it gets one of its own on the next turn.
+    c.withHttpServer = true;
+    c.countedUnread = c.socket->bytesAvailable();
+    m_listener->serve(c.socket);
+    QMetaObject::invokeMethod(
+        c.socket,
+        [socket = c.socket] {
+            if (socket->bytesAvailable() > 0)
+                Q_EMIT socket->readyRead();
+        },
+        Qt::QueuedConnection);
 }
 
 bool PushServer::takeRead(int fd, void *context) {
@@ -465,18 +496,22 @@ void PushServer::onReadyRead(QTcpSocket *socket) {
     const qint64 now = PushLab::monotonicMs();
     c.lastActivityMs = now;
     // QHttpServer reads everything available on each readyRead (inside a transaction), so
-    // what is available now is what arrived since: the running total is the request's size.
-    const qint64 fresh = socket->bytesAvailable();
-    if (fresh <= 0)
-        return;
-    if (c.requestBytes == 0)
-        c.requestStartedMs = now;
-    c.requestBytes += fresh;
+    // what is available now is what arrived since (less what was counted before it took
+    // this connection over): the running total is the request's size.
+    const qint64 fresh = socket->bytesAvailable() - std::exchange(c.countedUnread, 0);
+    if (fresh > 0) {
+        if (c.requestBytes == 0)
+            c.requestStartedMs = now;
+        c.requestBytes += fresh;
+    }
     if (c.requestBytes > m_config.maxRequestBytes) {
         reject(
             c, 413,
             QStringLiteral("The request is larger than %1 bytes.").arg(m_config.maxRequestBytes));
+        return;
     }
+    if (!c.withHttpServer && socket->bytesAvailable() > 0 && !c.rejected && !c.closing)
+        serveWithHttpServer(c);
 }
 
 void PushServer::onDisconnected(QTcpSocket *socket) {
@@ -492,6 +527,8 @@ void PushServer::onDisconnected(QTcpSocket *socket) {
         qCDebug(lcSse) << "stream closed by" << c.peerAddress << c.peerPort;
     if (c.state == ConnState::Streaming)
         removeStream(c);
+    if (!c.withHttpServer) // else QHttpServer deletes it
+        socket->deleteLater();
     m_connections.erase(it);
     m_group->connectionGone(m_loopIndex);
     if (m_connections.empty())
@@ -1354,6 +1391,7 @@ void PushServer::reject(Connection &c, int status, const QString &message) {
            qPrintable(message));
     // Stop parsing this connection: whatever else it sends is not a request we will answer.
     disconnect(c.socket, &QTcpSocket::readyRead, this, nullptr);
+    disconnect(c.socket, &QTcpSocket::readyRead, m_socketContext, nullptr);
     if (c.state == ConnState::Waiting)
         unpark(c);
     c.queued.clear();

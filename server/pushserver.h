@@ -1,6 +1,7 @@
 #pragma once
 
 #include "epolleventdispatcher.h"
+#include "listener.h"
 #include "messagelog.h"
 #include "pattern.h"
 #include "requestinfo.h"
@@ -23,7 +24,6 @@
 
 class FanOutPool;
 class HttpResponse;
-class Listener;
 class QTcpSocket;
 
 // The push server: publishes messages into a bounded history and pushes them to short-poll,
@@ -121,6 +121,11 @@ private:
         bool closeAfterResponse = false;
         bool rejected = false;
         bool closing = false; // answered with Connection: close; ends on the next loop turn
+        // QHttpServer serves this connection too. Connections whose requests all take the fast
+        // path never need it (see accept); the others are handed over at their first request
+        // the fast path leaves.
+        bool withHttpServer = false;
+        qint64 countedUnread = 0; // bytes counted in requestBytes still unread in the socket
         // Long poll / seed /getmessage waiting:
         quint64 waitSince = 0;
         std::multimap<qint64, QTcpSocket *>::iterator deadline;
@@ -132,7 +137,8 @@ private:
     };
 
     void init();
-    bool accept(QTcpSocket *socket);
+    Listener::Verdict accept(QTcpSocket *socket);
+    void serveWithHttpServer(Connection &c);
     // The fast path (see takeRead in the .cpp).
     bool takeRead(int fd, void *context) override;
     // A parsed request, from QHttpServer or the fast path: answered now or queued.
@@ -196,6 +202,10 @@ private:
     MessageLog m_log; // this loop's replica of the group's history
     std::atomic<bool> m_newsPending{false};
     Listener *m_listener = nullptr; // child
+    // The context of our handlers on each socket (a child). Not `this`: QHttpServer looks up
+    // QObject::sender() on the server at each new connection, which walks every connection
+    // made to the server, so handlers there would make accepting quadratic.
+    QObject *m_socketContext = nullptr;
     std::unordered_map<QTcpSocket *, Connection> m_connections;
     std::unordered_set<QTcpSocket *> m_waiting;
     std::multimap<qint64, QTcpSocket *> m_deadlines; // one sorted list serves every waiter
