@@ -1104,8 +1104,9 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     // From now on the socket carries only the stream: a second request must never be parsed
     // and answered into it (QHttpServer would), but reading goes on so a vanished peer is
     // noticed at once; whatever it sends is discarded.
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    connect(socket, &QTcpSocket::readyRead, this,
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);            // QHttpServer's parser
+    disconnect(socket, &QTcpSocket::readyRead, m_socketContext, nullptr); // our request counting
+    connect(socket, &QTcpSocket::readyRead, m_socketContext,
             [socket] { socket->skip(socket->bytesAvailable()); });
 
     QByteArray out = "HTTP/1.1 200 OK\r\n"

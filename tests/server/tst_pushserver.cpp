@@ -62,6 +62,7 @@ private Q_SLOTS:
     void disconnectWhileWaitingIsForgotten();
     void disconnectStreamIsForgotten();
     void secondRequestNeverLandsInStream();
+    void streamDiscardsWhatItsClientSends();
     void headAndOptions();
     void pipelinedRequestBehindWaitingPollIsAnsweredInOrder();
     void connectionCloseIsHonoured_data();
@@ -481,6 +482,31 @@ void TestPushServer::secondRequestNeverLandsInStream() {
     QCOMPARE(got, m.sseEvent);
     QCOMPARE(server->log().publishedCount(), 1);
     QVERIFY(!got.contains("HTTP/1.1"));
+}
+
+void TestPushServer::streamDiscardsWhatItsClientSends() {
+    // Bytes a stream's client sends are read and dropped, never counted as a request: more
+    // than the request limit of them neither ends the stream nor lands a 413 in it.
+    ServerConfig config;
+    config.maxRequestBytes = 16 * 1024;
+    auto server = startServer(config);
+    RawHttp http(server->port());
+    http.get("/api/events");
+    http.readUntil("retry: 2000\n\n");
+    http.takeBuffer();
+    for (int i = 0; i < 8; ++i) {
+        http.send(QByteArray(8 * 1024, 'x'));
+        QTest::qWait(10);
+    }
+    // A round trip on another connection, then a message: the stream still carries it alone.
+    RawHttp other(server->port());
+    other.get("/api/messages");
+    QCOMPARE(other.read().status, 200);
+    const Message &m = server->publish(QStringLiteral("still streaming"));
+    const QByteArray got = http.readUntil(m.sseEvent);
+    QCOMPARE(got, m.sseEvent);
+    QVERIFY(http.connected());
+    QCOMPARE(server->openStreamCount(), 1);
 }
 
 void TestPushServer::headAndOptions() {
