@@ -110,7 +110,7 @@ start_pushlab() {
     SERVER_PIDS=$SERVER_PID
     PUSHLAB_THREADS_USED=$(python3 -c 'import json, sys, urllib.request
 s = json.load(urllib.request.urlopen(sys.argv[1] + "/api/stats", timeout=5))
-print(f"{s[\"threads\"]} event loop(s), {s[\"fanOutThreads\"]} fan-out thread(s)")' \
+print("%d event loop(s), %d fan-out thread(s)" % (s["threads"], s["fanOutThreads"]))' \
         "$SERVER_URL" 2>/dev/null || echo "?")
 }
 

@@ -10,8 +10,12 @@ bool SseScanner::feed(std::string_view bytes) {
             continue;
         }
         m_lastWasCr = false;
-        const auto end = bytes.find_first_of("\r\n");
-        if (end == std::string_view::npos) {
+        // A plain scan: find_first_of calls memchr on the set for every byte (5 % of the
+        // bench's CPU during an SSE fan-out, perf).
+        std::size_t end = 0;
+        while (end < bytes.size() && bytes[end] != '\n' && bytes[end] != '\r')
+            ++end;
+        if (end == bytes.size()) {
             m_line.append(bytes);
             return m_line.size() <= maxLineLength;
         }
