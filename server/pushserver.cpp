@@ -18,6 +18,8 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -282,6 +284,7 @@ bool PushServer::listen(QString *errorMessage) {
         return false;
     }
     bind(m_listener);
+    inheritNoDelay();
     // The heartbeat and sweep timers run only while there is someone to beat or sweep for:
     // an idle server wakes up for nothing.
     if (m_config.tickerSeconds > 0)
@@ -308,7 +311,16 @@ bool PushServer::serveAlongside(qintptr listeningSocket, QString *errorMessage) 
     }
     m_listener->setAdoptOnly();
     bind(m_listener);
+    inheritNoDelay();
     return true;
+}
+
+void PushServer::inheritNoDelay() {
+    // Linux gives an accepted socket the listening socket's TCP_NODELAY: set once here, it
+    // saves a setsockopt(2) per connection (small answers and pushes must not wait for Nagle).
+    const int one = 1;
+    m_noDelayInherited = ::setsockopt(int(m_listener->socketDescriptor()), IPPROTO_TCP, TCP_NODELAY,
+                                      &one, sizeof one) == 0;
 }
 
 qintptr PushServer::listeningSocket() const {
@@ -406,14 +418,15 @@ Listener::Verdict PushServer::accept(QTcpSocket *socket) {
         socket->disconnectFromHost();
         return Listener::Verdict::Refused;
     }
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (!m_noDelayInherited)
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // Reading stops past this (the request is then rejected): a peer cannot make us buffer more.
     socket->setReadBufferSize(m_config.maxRequestBytes + 64 * 1024);
     Connection c;
     c.socket = socket;
     c.fd = socket->socketDescriptor();
     c.serial = ++m_nextSerial;
-    c.peerAddress = socket->peerAddress().toString().toUtf8();
+    c.peerAddress = socket->peerAddress();
     c.peerPort = socket->peerPort();
     c.lastActivityMs = PushLab::monotonicMs();
     // With the fast path, QHttpServer gets a connection only when a request needs it: a
@@ -1233,7 +1246,7 @@ PushServer::LoopReport PushServer::report(bool closeStreams) {
         ++r.peersTotal;
         if (r.peers.size() < maxListedPeers) {
             r.peers.append(
-                QJsonObject{{QStringLiteral("address"), QString::fromUtf8(c.peerAddress)},
+                QJsonObject{{QStringLiteral("address"), c.peerAddress.toString()},
                             {QStringLiteral("port"), int(c.peerPort)},
                             {QStringLiteral("pattern"), PushLab::patternKey(*c.pattern)},
                             {QStringLiteral("since"), c.patternSinceUs},
@@ -1388,8 +1401,8 @@ void PushServer::reject(Connection &c, int status, const QString &message) {
     if (c.rejected)
         return;
     c.rejected = true;
-    qCInfo(lcServer, "%d for %s:%d: %s", status, c.peerAddress.constData(), int(c.peerPort),
-           qPrintable(message));
+    qCInfo(lcServer, "%d for %s:%d: %s", status, qPrintable(c.peerAddress.toString()),
+           int(c.peerPort), qPrintable(message));
     // Stop parsing this connection: whatever else it sends is not a request we will answer.
     disconnect(c.socket, &QTcpSocket::readyRead, this, nullptr);
     disconnect(c.socket, &QTcpSocket::readyRead, m_socketContext, nullptr);

@@ -10,6 +10,7 @@
 
 #include <QtCore/QTimer>
 #include <QtHttpServer/QAbstractHttpServer>
+#include <QtNetwork/QHostAddress>
 
 #include <QtCore/QJsonArray>
 
@@ -106,8 +107,8 @@ private:
     struct Connection {
         QTcpSocket *socket = nullptr;
         qintptr fd = -1;
-        quint64 serial = 0; // tells a connection from a later one at the same address
-        QByteArray peerAddress;
+        quint64 serial = 0;       // tells a connection from a later one at the same address
+        QHostAddress peerAddress; // formatted only when shown (stats, logs)
         quint16 peerPort = 0;
         QByteArray userAgent;
         qint64 lastActivityMs = 0;
@@ -139,6 +140,7 @@ private:
     void init();
     Listener::Verdict accept(QTcpSocket *socket);
     void serveWithHttpServer(Connection &c);
+    void inheritNoDelay();
     // The fast path (see takeRead in the .cpp).
     bool takeRead(int fd, void *context) override;
     // A parsed request, from QHttpServer or the fast path: answered now or queued.
@@ -238,6 +240,7 @@ private:
     QTimer m_sweepTimer;
     QTimer m_tickerTimer;
     qint64 m_tickerCount = 0;
+    bool m_noDelayInherited = false; // accepted sockets come with TCP_NODELAY set
     int m_maxConnections = 0;
     qint64 m_refusedConnections = 0;
     bool m_shuttingDown = false;

@@ -12,6 +12,12 @@
 
 #include <memory>
 
+#include <QtCore/QDir>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 namespace {
 
 QJsonObject jsonObject(const QByteArray &body) {
@@ -24,6 +30,37 @@ QList<quint64> idsOf(const QByteArray &pollBody) {
     for (const QJsonValue &m : messages)
         ids.append(quint64(m.toObject().value(QStringLiteral("id")).toInteger()));
     return ids;
+}
+
+// The server's end of the connection whose client end is bound to `clientPort` (server and
+// test share this process, so it is one of our descriptors): its TCP_NODELAY, or -1.
+int serverSideNoDelay(quint16 serverPort, quint16 clientPort) {
+    const QStringList fds = QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files);
+    for (const QString &name : fds) {
+        const int fd = name.toInt();
+        sockaddr_storage local{};
+        sockaddr_storage peer{};
+        socklen_t localLength = sizeof local;
+        socklen_t peerLength = sizeof peer;
+        if (getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localLength) != 0 ||
+            getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLength) != 0)
+            continue;
+        const auto portOf = [](const sockaddr_storage &a) -> quint16 {
+            if (a.ss_family == AF_INET)
+                return ntohs(reinterpret_cast<const sockaddr_in &>(a).sin_port);
+            if (a.ss_family == AF_INET6)
+                return ntohs(reinterpret_cast<const sockaddr_in6 &>(a).sin6_port);
+            return 0;
+        };
+        if (portOf(local) != serverPort || portOf(peer) != clientPort)
+            continue;
+        int value = -1;
+        socklen_t length = sizeof value;
+        if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &length) != 0)
+            return -1;
+        return value;
+    }
+    return -1;
 }
 
 } // namespace
@@ -62,6 +99,7 @@ private Q_SLOTS:
     void disconnectWhileWaitingIsForgotten();
     void disconnectStreamIsForgotten();
     void secondRequestNeverLandsInStream();
+    void connectionsHaveNagleOff();
     void streamDiscardsWhatItsClientSends();
     void headAndOptions();
     void pipelinedRequestBehindWaitingPollIsAnsweredInOrder();
@@ -482,6 +520,20 @@ void TestPushServer::secondRequestNeverLandsInStream() {
     QCOMPARE(got, m.sseEvent);
     QCOMPARE(server->log().publishedCount(), 1);
     QVERIFY(!got.contains("HTTP/1.1"));
+}
+
+void TestPushServer::connectionsHaveNagleOff() {
+    // Small answers and pushes go out at once, never held back by Nagle's algorithm waiting
+    // for the client's delayed ACK: every accepted connection has TCP_NODELAY.
+    auto server = startServer();
+    RawHttp poll(server->port());
+    poll.get("/api/messages");
+    QCOMPARE(poll.read().status, 200);
+    RawHttp stream(server->port());
+    stream.get("/api/events");
+    stream.readUntil("retry: 2000\n\n");
+    QCOMPARE(serverSideNoDelay(server->port(), poll.socket()->localPort()), 1);
+    QCOMPARE(serverSideNoDelay(server->port(), stream.socket()->localPort()), 1);
 }
 
 void TestPushServer::streamDiscardsWhatItsClientSends() {
