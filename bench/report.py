@@ -120,7 +120,8 @@ def goals(p, n):
     rp, rn = get(p["short"], "requests", "perSecond"), get(n["short"], "requests", "perSecond")
     idle_p = get(p["idle"], "cpuPercent")
     lost = lambda r: get(r, "deliveries", "lost")
-    fmt = lambda v, u="ms": "?" if v is None else (f"{v:,.0f} {u}" if u == "/s" else f"{v:,.1f} {u}")
+    fmt = lambda v, u="ms": "?" if v is None else (
+        f"{v:,.0f} {u}" if u == "/s" else f"{v:,.2f} {u}" if u == "s" else f"{v:,.1f} {u}")
     return [
         "Issue 6 goals, PushLab against Nchan in this run (median passes):", "",
         check(cmp(sp, np_, lambda a, b: a <= 0.75 * b),
