@@ -118,6 +118,24 @@ void queueUnsent(QTcpSocket *socket, const QByteArray &bytes, qint64 sent, int e
     socket->write(bytes.constData() + done, bytes.size() - done);
 }
 
+// How much of a request the server looks at to learn its HTTP version.
+constexpr qint64 maxRequestLinePeek = 1024;
+
+// Whether the request at the front of `bytes` says HTTP/1.0 (empty lines before a request
+// line are allowed, RFC 9112 2.2).
+bool saysHttp10(QByteArrayView bytes) {
+    qsizetype start = 0;
+    while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n'))
+        ++start;
+    const qsizetype end = bytes.indexOf('\n', start);
+    if (end < 0)
+        return false;
+    QByteArrayView line = bytes.sliced(start, end - start);
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return line.endsWith(" HTTP/1.0");
+}
+
 // Every route, once: routeFor and the fast path's list both come from here.
 struct RoutePath {
     const char *path;
@@ -513,8 +531,10 @@ void PushServer::onReadyRead(QTcpSocket *socket) {
     // this connection over): the running total is the request's size.
     const qint64 fresh = socket->bytesAvailable() - std::exchange(c.countedUnread, 0);
     if (fresh > 0) {
-        if (c.requestBytes == 0)
+        if (c.requestBytes == 0) { // a request starts: its request line is at the front
             c.requestStartedMs = now;
+            c.http10 = saysHttp10(socket->peek(maxRequestLinePeek));
+        }
         c.requestBytes += fresh;
     }
     if (c.requestBytes > m_config.maxRequestBytes) {
@@ -564,6 +584,7 @@ bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
     RequestInfo info = RequestInfo::from(request);
     info.headerBytes = received - info.body.size();
+    info.http10 = c.http10;
     receive(c, std::move(info));
     return true;
 }
@@ -598,7 +619,9 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
                    .arg(m_config.maxHeaderBytes));
         return;
     }
-    if (info.connection.toLower().contains("close"))
+    // HTTP/1.0 has no persistent connections unless both sides say keep-alive; the answer
+    // says close instead (allowed either way), so a 1.0 client never waits for an end.
+    if (info.http10 || info.connection.toLower().contains("close"))
         c.closeAfterResponse = true;
     const QByteArray agent = info.userAgent;
     if (!agent.isEmpty())

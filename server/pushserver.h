@@ -127,6 +127,7 @@ private:
         // the fast path leaves.
         bool withHttpServer = false;
         qint64 countedUnread = 0; // bytes counted in requestBytes still unread in the socket
+        bool http10 = false;      // the request being received says HTTP/1.0
         // Long poll / seed /getmessage waiting:
         quint64 waitSince = 0;
         std::multimap<qint64, QTcpSocket *>::iterator deadline;

@@ -29,6 +29,7 @@ struct RequestInfo {
     QByteArray lastEventId;
     QByteArray body;
     qint64 headerBytes = 0; // request line and headers, as counted on the socket
+    bool http10 = false;    // an HTTP/1.0 request (QHttpServerRequest 6.4 does not say)
 
     static RequestInfo from(const QHttpServerRequest &request);
 
