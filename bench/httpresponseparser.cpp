@@ -1,7 +1,6 @@
 #include "httpresponseparser.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace PushLab::Bench {
@@ -16,10 +15,14 @@ std::string_view trimmed(std::string_view s) {
     return s;
 }
 
+// ASCII only, as header names are; no locale lookup per character (std::tolower).
+char asciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
+
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
+               return asciiLower(x) == asciiLower(y);
            });
 }
 
@@ -62,92 +65,33 @@ bool HttpResponseParser::takeLine(std::string_view &data, std::string &line, boo
 bool HttpResponseParser::feed(std::string_view data) {
     while (!data.empty()) {
         switch (m_state) {
-        case State::StatusLine: {
+        case State::StatusLine:
+        case State::Header:
+        case State::ChunkSize:
+        case State::Trailer: {
             bool done = false;
             if (!takeLine(data, m_line, done))
                 return false;
             if (!done)
                 return true;
-            if (m_line.empty())
-                break; // tolerate a stray CRLF between responses
-            // "HTTP/1.1 200 OK"
-            std::string_view line(m_line);
-            if (line.substr(0, 5) != "HTTP/" || line.size() < 12 || line[8] != ' ')
+            if (!lineEnded(m_line))
                 return false;
-            int status = 0;
-            const auto res = std::from_chars(line.data() + 9, line.data() + 12, status);
-            if (res.ec != std::errc() || status < 100 || status > 999)
-                return false;
-            m_head = Head{};
-            m_head.status = status;
-            m_line.clear();
-            m_state = State::Header;
-            break;
-        }
-        case State::Header: {
-            bool done = false;
-            if (!takeLine(data, m_line, done))
-                return false;
-            if (!done)
-                return true;
-            if (m_line.empty()) {
-                if (!startBody())
-                    return false;
-            } else if (!headerLine(m_line)) {
-                return false;
-            }
             m_line.clear();
             break;
         }
-        case State::Body: {
+        case State::Body:
             if (m_untilClose) {
                 if (m_onBody)
                     m_onBody(data);
                 data = {};
-                break;
-            }
-            const auto n = static_cast<std::size_t>(
-                std::min<std::int64_t>(m_remaining, static_cast<std::int64_t>(data.size())));
-            if (m_onBody && n > 0)
-                m_onBody(data.substr(0, n));
-            data.remove_prefix(n);
-            m_remaining -= static_cast<std::int64_t>(n);
-            if (m_remaining == 0)
+            } else if (passBody(data)) {
                 complete();
+            }
             break;
-        }
-        case State::ChunkSize: {
-            bool done = false;
-            if (!takeLine(data, m_line, done))
-                return false;
-            if (!done)
-                return true;
-            std::string_view sizeText = trimmed(m_line);
-            const auto semicolon = sizeText.find(';');
-            if (semicolon != std::string_view::npos)
-                sizeText = trimmed(sizeText.substr(0, semicolon));
-            std::uint64_t size = 0;
-            const auto res =
-                std::from_chars(sizeText.data(), sizeText.data() + sizeText.size(), size, 16);
-            if (sizeText.empty() || res.ec != std::errc() ||
-                res.ptr != sizeText.data() + sizeText.size() || size > (1ull << 40))
-                return false;
-            m_line.clear();
-            m_remaining = static_cast<std::int64_t>(size);
-            m_state = size == 0 ? State::Trailer : State::ChunkData;
-            break;
-        }
-        case State::ChunkData: {
-            const auto n = static_cast<std::size_t>(
-                std::min<std::int64_t>(m_remaining, static_cast<std::int64_t>(data.size())));
-            if (m_onBody && n > 0)
-                m_onBody(data.substr(0, n));
-            data.remove_prefix(n);
-            m_remaining -= static_cast<std::int64_t>(n);
-            if (m_remaining == 0)
+        case State::ChunkData:
+            if (passBody(data))
                 m_state = State::ChunkDataEnd;
             break;
-        }
         case State::ChunkDataEnd: {
             // Chunk data must be followed by CRLF (or a bare LF): anything else is broken framing.
             const char ch = data.front();
@@ -162,20 +106,67 @@ bool HttpResponseParser::feed(std::string_view data) {
             }
             break;
         }
-        case State::Trailer: {
-            bool done = false;
-            if (!takeLine(data, m_line, done))
-                return false;
-            if (!done)
-                return true;
-            const bool last = m_line.empty();
-            m_line.clear();
-            if (last)
-                complete();
-            break;
-        }
         }
     }
+    return true;
+}
+
+bool HttpResponseParser::passBody(std::string_view &data) {
+    const auto n = static_cast<std::size_t>(
+        std::min<std::int64_t>(m_remaining, static_cast<std::int64_t>(data.size())));
+    if (m_onBody && n > 0)
+        m_onBody(data.substr(0, n));
+    data.remove_prefix(n);
+    m_remaining -= static_cast<std::int64_t>(n);
+    return m_remaining == 0;
+}
+
+bool HttpResponseParser::lineEnded(std::string_view line) {
+    switch (m_state) {
+    case State::StatusLine:
+        return line.empty() || statusLine(line); // a stray CRLF between responses is tolerated
+    case State::Header:
+        return line.empty() ? startBody() : headerLine(line);
+    case State::ChunkSize:
+        return chunkSize(line);
+    case State::Trailer:
+        if (line.empty())
+            complete();
+        return true;
+    case State::Body:
+    case State::ChunkData:
+    case State::ChunkDataEnd:
+        break;
+    }
+    return false;
+}
+
+bool HttpResponseParser::statusLine(std::string_view line) {
+    // "HTTP/1.1 200 OK"
+    if (line.substr(0, 5) != "HTTP/" || line.size() < 12 || line[8] != ' ')
+        return false;
+    int status = 0;
+    const auto res = std::from_chars(line.data() + 9, line.data() + 12, status);
+    if (res.ec != std::errc() || status < 100 || status > 999)
+        return false;
+    m_head = Head{};
+    m_head.status = status;
+    m_state = State::Header;
+    return true;
+}
+
+bool HttpResponseParser::chunkSize(std::string_view line) {
+    std::string_view sizeText = trimmed(line);
+    const auto semicolon = sizeText.find(';');
+    if (semicolon != std::string_view::npos)
+        sizeText = trimmed(sizeText.substr(0, semicolon));
+    std::uint64_t size = 0;
+    const auto res = std::from_chars(sizeText.data(), sizeText.data() + sizeText.size(), size, 16);
+    if (sizeText.empty() || res.ec != std::errc() || res.ptr != sizeText.data() + sizeText.size() ||
+        size > (1ull << 40))
+        return false;
+    m_remaining = static_cast<std::int64_t>(size);
+    m_state = size == 0 ? State::Trailer : State::ChunkData;
     return true;
 }
 

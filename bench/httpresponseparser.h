@@ -49,7 +49,13 @@ private:
     enum class State { StatusLine, Header, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailer };
 
     bool takeLine(std::string_view &data, std::string &line, bool &complete);
+    // A whole line in one of the line states: false on a protocol error.
+    bool lineEnded(std::string_view line);
+    bool statusLine(std::string_view line);
     bool headerLine(std::string_view line);
+    bool chunkSize(std::string_view line);
+    // Hands body bytes (at most m_remaining) to the handler; true when none remain.
+    bool passBody(std::string_view &data);
     bool startBody();
     void complete();
 
