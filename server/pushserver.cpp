@@ -1149,9 +1149,10 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
                      "Content-Type: text/event-stream; charset=utf-8\r\n"
                      "Cache-Control: no-cache\r\n"
                      "X-Accel-Buffering: no\r\n"
-                     "Access-Control-Allow-Origin: *\r\n"
-                     "Connection: keep-alive\r\n"
-                     "\r\n";
+                     "Access-Control-Allow-Origin: *\r\n";
+    // The stream ends when the connection does; an HTTP/1.0 or `Connection: close` client is
+    // told so rather than promised a connection it did not ask to keep.
+    out += c.closeAfterResponse ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n";
     out += "retry: " + QByteArray::number(m_config.sseRetryMs) + "\n\n";
     int replayed = 0;
     if (lastEventId) {

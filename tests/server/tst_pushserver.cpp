@@ -548,6 +548,14 @@ void TestPushServer::http10IsAnsweredThenClosed() {
             wait.socket()->waitForDisconnected(5000));
     QCOMPARE(server->fastPathRequests(), 0);
 
+    // A stream over HTTP/1.0 stays open (it ends when the client leaves) and says close.
+    RawHttp stream(server->port());
+    stream.send("GET /api/events HTTP/1.0\r\n\r\n");
+    const QByteArray head = stream.readUntil("retry: 2000\n\n");
+    QVERIFY2(head.contains("\r\nConnection: close\r\n"), head.constData());
+    const Message &m = server->publish(QStringLiteral("streamed to 1.0"));
+    QCOMPARE(stream.readUntil(m.sseEvent).right(m.sseEvent.size()), m.sseEvent);
+
     // HTTP/1.1 on the same server keeps its connection.
     RawHttp modern(server->port());
     modern.get("/api/messages");
