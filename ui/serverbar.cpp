@@ -84,15 +84,22 @@ void ServerBar::setStats(const ServerStats &stats) {
                                .arg(PushLab::patternName(peer.pattern),
                                     peer.userAgent.left(80).toHtmlEscaped()));
     }
+    // The server lists a bounded number of peers. When it listed them all, the bar tells the
+    // PushLab lanes from other clients; past that (a crowd), the per-pattern totals come from
+    // its counters and who is who is only known for the listed ones (the tooltip).
+    const bool listedAll = stats.peersTotal <= stats.peers.size();
+    const QLocale locale;
     QStringList parts;
     for (Pattern p : PushLab::allPatterns) {
         const size_t i = size_t(PushLab::patternIndex(p));
-        if (ours[i] + others[i] == 0)
+        const qint64 count =
+            listedAll ? ours[i] + others[i] : qMax<qint64>(stats.patterns[i].open, 0);
+        if (count == 0)
             continue;
         QString part = QStringLiteral("<span style='color:%1'>■</span> %2 <b>%3</b>")
-                           .arg(PatternTheme::color(p).name(), PushLab::patternName(p))
-                           .arg(ours[i] + others[i]);
-        if (others[i] > 0)
+                           .arg(PatternTheme::color(p).name(), PushLab::patternName(p),
+                                locale.toString(count));
+        if (listedAll && others[i] > 0)
             part +=
                 tr(" (%n other)", nullptr, others[i]); // not PushLab lanes: browsers, curl (hover)
         parts.append(part);
@@ -100,13 +107,18 @@ void ServerBar::setStats(const ServerStats &stats) {
     const int otherTotal = others[0] + others[1] + others[2];
     QString text =
         tr("Connected: ") + (parts.isEmpty() ? tr("nobody") : parts.join(QStringLiteral(" · ")));
-    if (otherTotal == 0 && !parts.isEmpty())
+    if (listedAll && otherTotal == 0 && !parts.isEmpty())
         text += tr(" <span style='color:#5b616e'>(all PushLab lanes)</span>");
-    if (stats.peersTotal > stats.peers.size())
-        text += tr(" +%1 more").arg(stats.peersTotal - stats.peers.size());
+    if (!listedAll) {
+        text += tr(" <span style='color:#5b616e'>· %1 clients</span>")
+                    .arg(locale.toString(stats.peersTotal));
+        details.prepend(
+            tr("The server lists %1 of its %2 clients; the first %3:")
+                .arg(locale.toString(stats.peers.size()), locale.toString(stats.peersTotal))
+                .arg(details.size()));
+    }
     m_peers->setText(text);
     m_peers->setToolTip(details.isEmpty() ? QString() : details.join(QStringLiteral("<br>")));
-    const QLocale locale;
     const qsizetype threads = stats.connectionsPerThread.size();
     QString counters =
         tr("%1 published · %2 connections")
@@ -135,6 +147,10 @@ void ServerBar::setUnreachable(const QString &error) {
 
 QString ServerBar::peersText() const {
     return m_peers->text();
+}
+
+QString ServerBar::peersToolTip() const {
+    return m_peers->toolTip();
 }
 
 QString ServerBar::countersText() const {

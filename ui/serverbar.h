@@ -24,6 +24,7 @@ public:
     void setUnreachable(const QString &error);
     // The peers line and the counters as shown, for tests.
     QString peersText() const;
+    QString peersToolTip() const;
     QString countersText() const;
 
     // "PushLab/..." User-Agents are the window's own lanes (or pushlab-cli).

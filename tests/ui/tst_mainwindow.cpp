@@ -51,6 +51,7 @@ private Q_SLOTS:
     void closeStreamsMakesSseReconnectWithoutLoss();
     void browserPeersAreToldApart();
     void serverBarNamesTheServerThreads();
+    void serverBarCountsACrowdFromTheServersTotals();
     void portInUseOffersAnotherPort();
     void laneSettingsSurviveARestart();
     void hoveringAnArrivalExplainsIt();
@@ -307,6 +308,42 @@ void TestMainWindow::serverBarNamesTheServerThreads() {
     stats.connectionsPerThread = {4}; // one thread, or a server that does not say
     bar.setStats(stats);
     QCOMPARE(bar.countersText(), QStringLiteral("3 published · 4 connections"));
+}
+
+void TestMainWindow::serverBarCountsACrowdFromTheServersTotals() {
+    // 2,001 streams, of which the server listed 2: the bar shows the server's totals, not a
+    // count of the listed peers, and says how many it could name.
+    ServerBar bar;
+    ServerStats stats;
+    stats.patterns[PushLab::patternIndex(Pattern::ServerSentEvents)].open = 2001;
+    stats.patterns[PushLab::patternIndex(Pattern::LongPoll)].open = 1;
+    stats.peersTotal = 2002;
+    for (int i = 0; i < 2; ++i) {
+        ServerStats::Peer peer;
+        peer.address = QStringLiteral("127.0.0.1");
+        peer.port = quint16(40000 + i);
+        peer.pattern = Pattern::ServerSentEvents;
+        peer.userAgent = QStringLiteral("pushlab-bench");
+        stats.peers.append(peer);
+    }
+    bar.setStats(stats);
+    const QString text = bar.peersText();
+    const QLocale locale; // numbers are grouped as the user's locale does it
+    QVERIFY2(text.contains(QStringLiteral("SSE <b>%1</b>").arg(locale.toString(2001))),
+             qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("Long poll <b>1</b>")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("· %1 clients").arg(locale.toString(2002))),
+             qPrintable(text));
+    QVERIFY2(bar.peersToolTip().startsWith(
+                 QStringLiteral("The server lists 2 of its %1 clients").arg(locale.toString(2002))),
+             qPrintable(bar.peersToolTip()));
+    QVERIFY2(!text.contains(QLatin1String("other")), qPrintable(text));
+
+    // All listed: PushLab's own lanes are told apart from the rest, as before.
+    stats.peersTotal = 2;
+    bar.setStats(stats);
+    QVERIFY2(bar.peersText().contains(QLatin1String("SSE <b>2</b> (2 other)")),
+             qPrintable(bar.peersText()));
 }
 
 void TestMainWindow::portInUseOffersAnotherPort() {
