@@ -378,7 +378,7 @@ void PushServer::shutdown() {
         if (c.withHttpServer)
             withHttpServer.insert(socket);
     }
-    m_waiting.clear();
+    m_waiters.clear();
     m_deadlines.clear();
     m_streams.clear();
     m_connections.clear();
@@ -908,7 +908,8 @@ void PushServer::park(Connection &c, quint64 since, int timeoutSeconds, Flavour 
     c.waitSince = since;
     c.deadline =
         m_deadlines.emplace(PushLab::monotonicMs() + qint64(timeoutSeconds) * 1000, c.socket);
-    m_waiting.insert(c.socket);
+    c.waitIndex = m_waiters.size();
+    m_waiters.push_back(&c);
     if (c.deadline == m_deadlines.begin())
         armDeadlineTimer();
 }
@@ -917,7 +918,12 @@ void PushServer::unpark(Connection &c) {
     if (c.state != ConnState::Waiting)
         return;
     m_deadlines.erase(c.deadline);
-    m_waiting.erase(c.socket);
+    const std::size_t index = c.waitIndex;
+    if (index + 1 != m_waiters.size()) {
+        m_waiters[index] = m_waiters.back();
+        m_waiters[index]->waitIndex = index;
+    }
+    m_waiters.pop_back();
     c.state = ConnState::Idle;
 }
 
@@ -957,16 +963,8 @@ void PushServer::onDeadline() {
     armDeadlineTimer();
 }
 
-void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache) {
-    const quint64 since = c.waitSince;
-    unpark(c);
-    if (c.closeAfterResponse) {
-        int count = 0;
-        send(c, uncached(HttpResponse::json(200, pollBody(since, &count))), Pattern::LongPoll,
-             count);
-        return;
-    }
-    // Waiters that were up to date share one encoded answer per fan-out.
+const std::pair<QByteArray, int> &PushServer::waitAnswer(quint64 since,
+                                                         WaitBodyCache *cache) const {
     auto cached = cache->find(since);
     if (cached == cache->end()) {
         int count = 0;
@@ -974,14 +972,51 @@ void PushServer::answerWaiting(Connection &c, WaitBodyCache *cache) {
         const QByteArray bytes = uncached(HttpResponse::json(200, body)).toBytes();
         cached = cache->emplace(since, std::make_pair(bytes, count)).first;
     }
+    return cached->second; // a node of the map: stays put while the map grows
+}
+
+void PushServer::answerWaiters() {
+    // News answers every parked poll, so all leave the waiting list at once (no unparking
+    // one by one), straight from the packed list (no lookups), and each answer goes out as
+    // soon as it is found. Not through the fan-out pool: measured, two writers answer 10,000
+    // polls sooner but the clients then read them later (p50 52-57 ms against 35-40 with one
+    // writer, `pushlab-cli bench --pattern long`, the load generator on the same two cores).
+    const std::vector<Connection *> waiters = std::exchange(m_waiters, {});
+    m_deadlines.clear(); // only waiters have deadlines
+    std::vector<QTcpSocket *> sockets;
+    sockets.reserve(waiters.size());
+    WaitBodyCache cache;
     auto &counters = m_counters[patternIndex(Pattern::LongPoll)];
-    counters.delivered += cached->second.second;
-    counters.bytesOut += cached->second.first.size();
-    writeNow(c.socket, c.fd, cached->second.first);
+    for (Connection *waiter : waiters) {
+        Connection &c = *waiter;
+        c.state = ConnState::Idle;
+        sockets.push_back(c.socket);
+        if (c.flavour == Flavour::Seed) {
+            answerSeedWaiting(c);
+            continue;
+        }
+        if (c.closeAfterResponse) {
+            int count = 0;
+            send(c, uncached(HttpResponse::json(200, pollBody(c.waitSince, &count))),
+                 Pattern::LongPoll, count);
+            continue;
+        }
+        const auto &[bytes, count] = waitAnswer(c.waitSince, &cache);
+        counters.delivered += count;
+        counters.bytesOut += bytes.size();
+        writeNow(c.socket, c.fd, bytes);
+    }
+    // Requests pipelined behind the polls, in order; a connection may be gone by now.
+    for (QTcpSocket *socket : sockets) {
+        const auto it = m_connections.find(socket);
+        if (it != m_connections.end())
+            drainQueue(it->second);
+    }
+    armDeadlineTimer();
 }
 
 void PushServer::answerSeedWaiting(Connection &c) {
-    unpark(c);
+    unpark(c); // nothing to do when answerWaiters has taken it off the list already
     const Message *next = m_log.nextAfter(c.seedCursor);
     if (!next)
         return;
@@ -991,26 +1026,8 @@ void PushServer::answerSeedWaiting(Connection &c) {
 
 void PushServer::fanOut(quint64 since) {
     // Long polls first (each answer is one write), then streams.
-    if (!m_waiting.empty()) {
-        std::vector<QTcpSocket *> waiting(m_waiting.begin(), m_waiting.end());
-        WaitBodyCache bodyCache;
-        for (QTcpSocket *socket : waiting) {
-            const auto it = m_connections.find(socket);
-            if (it == m_connections.end())
-                continue;
-            Connection &c = it->second;
-            if (c.flavour == Flavour::Seed)
-                answerSeedWaiting(c);
-            else
-                answerWaiting(c, &bodyCache);
-        }
-        for (QTcpSocket *socket : waiting) {
-            const auto it = m_connections.find(socket);
-            if (it != m_connections.end())
-                drainQueue(it->second);
-        }
-        armDeadlineTimer();
-    }
+    if (!m_waiters.empty())
+        answerWaiters();
     if (m_streams.empty())
         return;
     // Usually one message, whose encoded bytes are shared as they are; after a burst, one
@@ -1049,8 +1066,6 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
     if (m_config.fanOutThreads > 1 && m_streams.size() >= fanOutPoolMinStreams) {
         // Many streams: the plain writes (nothing queued in the socket, the usual case) are
         // sent by this thread and the pool's together; the others one by one afterwards.
-        if (!m_fanOut)
-            m_fanOut = std::make_unique<FanOutPool>(m_config.fanOutThreads - 1);
         std::vector<FanOutPool::Write> writes;
         writes.reserve(m_streams.size());
         std::vector<std::size_t> queued;
@@ -1063,7 +1078,7 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
             else
                 queued.push_back(i);
         }
-        m_fanOut->send(writes);
+        fanOutPool().send(writes);
         for (const FanOutPool::Write &w : writes) {
             queueUnsent(m_streams[w.tag].socket, *w.bytes, w.sent, w.error);
             counters.bytesOut += w.bytes->size();
@@ -1081,6 +1096,12 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
                   static_cast<long long>(socket->bytesToWrite()));
         socket->abort();
     }
+}
+
+FanOutPool &PushServer::fanOutPool() {
+    if (!m_fanOut)
+        m_fanOut = std::make_unique<FanOutPool>(m_config.fanOutThreads - 1);
+    return *m_fanOut;
 }
 
 bool PushServer::writeNow(QTcpSocket *socket, qintptr fd, const QByteArray &bytes) {
@@ -1253,7 +1274,7 @@ void PushServer::takeReport(quint64 token, int loopIndex, LoopReport report) {
 PushServer::LoopReport PushServer::report(bool closeStreams) {
     LoopReport r;
     r.counters = m_counters;
-    r.open[patternIndex(Pattern::LongPoll)] = qint64(m_waiting.size());
+    r.open[patternIndex(Pattern::LongPoll)] = qint64(m_waiters.size());
     r.open[patternIndex(Pattern::ServerSentEvents)] = qint64(m_streams.size());
     r.connections = qint64(m_connections.size());
     const qint64 now = PushLab::monotonicMs();

@@ -84,7 +84,7 @@ public:
         return m_counters[PushLab::patternIndex(p)];
     }
     int connectionCount() const { return int(m_connections.size()); }
-    int waitingPollCount() const { return int(m_waiting.size()); }
+    int waitingPollCount() const { return int(m_waiters.size()); }
     int openStreamCount() const { return int(m_streams.size()); }
     int maxConnections() const { return m_maxConnections; }
     // This loop's view: the whole server's when it is a server of its own.
@@ -136,6 +136,7 @@ private:
         quint64 seedCursor = 0;
         std::deque<RequestInfo> queued; // pipelined behind a waiting poll, answered in order
         std::size_t streamIndex = 0;    // into m_streams while state == Streaming
+        std::size_t waitIndex = 0;      // into m_waiters while state == Waiting
     };
 
     void init();
@@ -178,7 +179,9 @@ private:
     void park(Connection &c, quint64 since, int timeoutSeconds, Flavour flavour);
     void unpark(Connection &c);
     using WaitBodyCache = std::unordered_map<quint64, std::pair<QByteArray, int>>;
-    void answerWaiting(Connection &c, WaitBodyCache *cache);
+    // One encoded answer per `since` and fan-out, shared by the waiters that waited since it.
+    const std::pair<QByteArray, int> &waitAnswer(quint64 since, WaitBodyCache *cache) const;
+    void answerWaiters();
     void answerSeedWaiting(Connection &c);
     void onDeadline();
     void armDeadlineTimer();
@@ -187,6 +190,7 @@ private:
     void catchUp();
     void fanOut(quint64 since);
     void writeToStreams(const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered);
+    FanOutPool &fanOutPool(); // made at the first large fan-out
     void sweep();
     LoopReport report(bool closeStreams);
     // Asks every loop for its report (this one at once, the others through their event
@@ -210,7 +214,10 @@ private:
     // made to the server, so handlers there would make accepting quadratic.
     QObject *m_socketContext = nullptr;
     std::unordered_map<QTcpSocket *, Connection> m_connections;
-    std::unordered_set<QTcpSocket *> m_waiting;
+    // Parked polls, packed for the fan-out (swap-removed; Connection::waitIndex finds one).
+    // A Connection stays put in m_connections (a node container) until it is erased, and it
+    // leaves this list before that.
+    std::vector<Connection *> m_waiters;
     std::multimap<qint64, QTcpSocket *> m_deadlines; // one sorted list serves every waiter
     // Open streams, packed for the fan-out loop (swap-removed; Connection::streamIndex finds one).
     struct Stream {

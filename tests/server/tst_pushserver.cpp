@@ -98,6 +98,7 @@ private Q_SLOTS:
     void thousandPublishesReachStreamOnceInOrder();
     void disconnectWhileWaitingIsForgotten();
     void disconnectStreamIsForgotten();
+    void waitersLeavingInAnyOrderAreAnsweredOnce();
     void secondRequestNeverLandsInStream();
     void http10IsAnsweredThenClosed();
     void connectionsHaveNagleOff();
@@ -487,6 +488,49 @@ void TestPushServer::disconnectWhileWaitingIsForgotten() {
     QTRY_COMPARE(server->connectionCount(), 0);
     server->publish(QStringLiteral("nobody waits")); // must not write to the freed socket
     QCOMPARE(server->counters(PushLab::Pattern::LongPoll).delivered, 0);
+}
+
+void TestPushServer::waitersLeavingInAnyOrderAreAnsweredOnce() {
+    // Waiting polls leave by vanishing, by timing out and by being answered, in any order;
+    // each news answers exactly those still waiting, once.
+    auto server = startServer();
+    std::vector<std::unique_ptr<RawHttp>> polls;
+    for (int i = 0; i < 6; ++i) {
+        polls.push_back(std::make_unique<RawHttp>(server->port()));
+        polls.back()->get(i == 5 ? "/api/messages/wait?timeout=1" : "/api/messages/wait");
+    }
+    QTRY_COMPARE(server->waitingPollCount(), 6);
+    polls[0].reset(); // the first and a middle one vanish
+    polls[2].reset();
+    QTRY_COMPARE(server->waitingPollCount(), 4);
+    QCOMPARE(polls[5]->read(5000).status, 204); // the last one times out
+    QCOMPARE(server->waitingPollCount(), 3);
+
+    const Message &first = server->publish(QStringLiteral("first news"));
+    for (const int i : {1, 3, 4}) {
+        const RawResponse r = polls[i]->read();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(idsOf(r.body), QList<quint64>{first.id});
+    }
+    QCOMPARE(server->waitingPollCount(), 0);
+    QCOMPARE(server->counters(PushLab::Pattern::LongPoll).delivered, 3);
+
+    // Again, with one leaving in the middle of the list.
+    for (const int i : {1, 3, 4})
+        polls[i]->get("/api/messages/wait?since=" + QByteArray::number(first.id));
+    QTRY_COMPARE(server->waitingPollCount(), 3);
+    polls[3].reset();
+    QTRY_COMPARE(server->waitingPollCount(), 2);
+    const Message &second = server->publish(QStringLiteral("second news"));
+    for (const int i : {1, 4}) {
+        const RawResponse r = polls[i]->read();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(idsOf(r.body), QList<quint64>{second.id});
+    }
+    QCOMPARE(server->counters(PushLab::Pattern::LongPoll).delivered, 5);
+    QCOMPARE(server->waitingPollCount(), 0);
+    polls[1]->get("/api/messages?since=" + QByteArray::number(second.id)); // still in step
+    QCOMPARE(polls[1]->read().status, 200);
 }
 
 void TestPushServer::disconnectStreamIsForgotten() {
