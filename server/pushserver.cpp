@@ -710,7 +710,7 @@ void PushServer::drainQueue(Connection &c) {
         if (conn.queued.empty() || conn.state != ConnState::Idle || conn.closing)
             return;
         RequestInfo next = std::move(conn.queued.front());
-        conn.queued.pop_front();
+        conn.queued.erase(conn.queued.begin());
         dispatch(conn, next);
     }
 }
