@@ -14,6 +14,7 @@
 #   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
 #   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
+#   PUSHLAB_FANOUT_THREADS (PushLab's --fanout-threads; default its own),
 #   PUSHLAB_THREADS (PushLab's --threads, its event loops; default its own, 1; when set, the
 #   results are named <date>-threads<N>).
 set -euo pipefail
@@ -103,7 +104,8 @@ SERVER_PIDS=""  # every process to sample (nginx: master and workers)
 SERVER_URL=""
 
 start_pushlab() {
-    "$CLI" serve --port 0 ${PUSHLAB_THREADS:+--threads "$PUSHLAB_THREADS"} >"$WORK/pushlab.log" 2>&1 &
+    "$CLI" serve --port 0 ${PUSHLAB_THREADS:+--threads "$PUSHLAB_THREADS"} \
+        ${PUSHLAB_FANOUT_THREADS:+--fanout-threads "$PUSHLAB_FANOUT_THREADS"} >"$WORK/pushlab.log" 2>&1 &
     SERVER_PID=$!
     STARTED+=("$SERVER_PID")
     SERVER_URL=$(wait_url "$WORK/pushlab.log") || die "PushLab did not start: $(cat "$WORK/pushlab.log")"
@@ -228,7 +230,7 @@ run_nchan() {
     stop_server
 }
 
-STAMP=$(date -u +%Y-%m-%d)${PUSHLAB_THREADS:+-threads$PUSHLAB_THREADS}
+STAMP=$(date -u +%Y-%m-%d)${PUSHLAB_THREADS:+-threads$PUSHLAB_THREADS}${PUSHLAB_FANOUT_THREADS:+-fanout$PUSHLAB_FANOUT_THREADS}
 PUSHLAB_THREADS_USED="?"
 mkdir -p "$RESULTS"
 read -r -a order <<<"$SERVERS"
@@ -251,7 +253,7 @@ cp "$WORK"/*.json "$RESULTS/$STAMP-raw/"
 python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
     --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
     --repeat "$REPEAT" --pushlab-version "$PUSHLAB_VERSION" --pushlab-threads "$PUSHLAB_THREADS_USED" \
-    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT${PUSHLAB_THREADS:+ PUSHLAB_THREADS=$PUSHLAB_THREADS})"
+    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT${PUSHLAB_THREADS:+ PUSHLAB_THREADS=$PUSHLAB_THREADS}${PUSHLAB_FANOUT_THREADS:+ PUSHLAB_FANOUT_THREADS=$PUSHLAB_FANOUT_THREADS})"
 gnuplot -e "datafile='$WORK/chart.dat'; output='$RESULTS/$STAMP.png'; clients='$CLIENTS'; stamp='$STAMP'" \
     "$REPO/bench/chart.gp"
 cat "$RESULTS/$STAMP.md"
