@@ -370,23 +370,19 @@ void PushServer::shutdown() {
     m_fanOut.reset(); // joins the helpers
     // Detach our handlers before anything can emit disconnected into half-destroyed state
     // (a socket's destructor emits it synchronously).
-    std::vector<QTcpSocket *> sockets;
+    std::vector<std::pair<QTcpSocket *, bool>> sockets; // and whether QHttpServer serves it
     sockets.reserve(m_connections.size());
-    QSet<QTcpSocket *> withHttpServer;
-    for (auto &[socket, c] : m_connections) {
-        sockets.push_back(socket);
-        if (c.withHttpServer)
-            withHttpServer.insert(socket);
-    }
+    for (const auto &[socket, c] : m_connections)
+        sockets.emplace_back(socket, c.withHttpServer);
     m_waiters.clear();
     m_deadlines.clear();
     m_streams.clear();
     m_connections.clear();
     for (std::size_t i = 0; i < sockets.size(); ++i)
         m_group->connectionGone(m_loopIndex);
-    for (QTcpSocket *socket : sockets) {
+    for (const auto &[socket, withHttpServer] : sockets) {
         disconnect(socket, nullptr, m_socketContext, nullptr);
-        if (!withHttpServer.contains(socket)) // else QHttpServer deletes it once disconnected
+        if (!withHttpServer) // else QHttpServer deletes it once disconnected
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();
     }
@@ -556,10 +552,10 @@ void PushServer::onDisconnected(QTcpSocket *socket) {
         dispatcher->unhookReads(int(c.fd), socket);
     if (c.state == ConnState::Waiting)
         unpark(c);
-    if (c.state == ConnState::Streaming)
+    if (c.state == ConnState::Streaming) {
         qCDebug(lcSse) << "stream closed by" << c.peerAddress << c.peerPort;
-    if (c.state == ConnState::Streaming)
         removeStream(c);
+    }
     if (!c.withHttpServer) // else QHttpServer deletes it
         socket->deleteLater();
     m_connections.erase(it);
@@ -680,7 +676,7 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
         handleEvents(c, info, Flavour::Api);
         return;
     case Route::Stats:
-        handleStats(c, info);
+        handleStats(c);
         return;
     case Route::CloseStreams:
         handleCloseStreams(c, info);
@@ -1016,7 +1012,6 @@ void PushServer::answerWaiters() {
 }
 
 void PushServer::answerSeedWaiting(Connection &c) {
-    unpark(c); // nothing to do when answerWaiters has taken it off the list already
     const Message *next = m_log.nextAfter(c.seedCursor);
     if (!next)
         return;
@@ -1161,8 +1156,7 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     // From now on the socket carries only the stream: a second request must never be parsed
     // and answered into it (QHttpServer would), but reading goes on so a vanished peer is
     // noticed at once; whatever it sends is discarded.
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);            // QHttpServer's parser
-    disconnect(socket, &QTcpSocket::readyRead, m_socketContext, nullptr); // our request counting
+    stopReadingRequests(socket);
     connect(socket, &QTcpSocket::readyRead, m_socketContext,
             [socket] { socket->skip(socket->bytesAvailable()); });
 
@@ -1195,8 +1189,7 @@ void PushServer::handleEvents(Connection &c, const RequestInfo &info, Flavour fl
     writeNow(socket, c.fd, out);
 }
 
-void PushServer::handleStats(Connection &c, const RequestInfo &info) {
-    Q_UNUSED(info);
+void PushServer::handleStats(Connection &c) {
     askEveryLoop(c, false);
 }
 
@@ -1442,6 +1435,11 @@ void PushServer::closeLater(Connection &c) {
         Qt::QueuedConnection);
 }
 
+void PushServer::stopReadingRequests(QTcpSocket *socket) {
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);            // QHttpServer's parser
+    disconnect(socket, &QTcpSocket::readyRead, m_socketContext, nullptr); // our request counting
+}
+
 void PushServer::reject(Connection &c, int status, const QString &message) {
     if (c.rejected)
         return;
@@ -1449,8 +1447,7 @@ void PushServer::reject(Connection &c, int status, const QString &message) {
     qCInfo(lcServer, "%d for %s:%d: %s", status, qPrintable(c.peerAddress.toString()),
            int(c.peerPort), qPrintable(message));
     // Stop parsing this connection: whatever else it sends is not a request we will answer.
-    disconnect(c.socket, &QTcpSocket::readyRead, this, nullptr);
-    disconnect(c.socket, &QTcpSocket::readyRead, m_socketContext, nullptr);
+    stopReadingRequests(c.socket);
     if (c.state == ConnState::Waiting)
         unpark(c);
     c.queued.clear();

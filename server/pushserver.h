@@ -16,12 +16,10 @@
 
 #include <array>
 #include <atomic>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
 class FanOutPool;
 class HttpResponse;
@@ -160,7 +158,7 @@ private:
     void handleShortPoll(Connection &c, const RequestInfo &info);
     void handleWait(Connection &c, const RequestInfo &info, Flavour flavour);
     void handleEvents(Connection &c, const RequestInfo &info, Flavour flavour);
-    void handleStats(Connection &c, const RequestInfo &info);
+    void handleStats(Connection &c);
     void handleCloseStreams(Connection &c, const RequestInfo &info);
     void handleSeedUpdate(Connection &c, const RequestInfo &info);
     bool handleStatic(Connection &c, const RequestInfo &info);
@@ -172,6 +170,8 @@ private:
     void sendBytes(Connection &c, const QByteArray &bytes,
                    std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
     void reject(Connection &c, int status, const QString &message);
+    // Neither QHttpServer nor our byte counting reads requests from this socket any more.
+    void stopReadingRequests(QTcpSocket *socket);
     // Ends the connection on the next turn of the event loop (see the definition for why).
     void closeLater(Connection &c);
     QByteArray pollBody(quint64 since, int *count) const;
