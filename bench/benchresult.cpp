@@ -36,11 +36,16 @@ QJsonObject BenchResult::toJson() const {
     o[u"pattern"_s] = pattern;
     o[u"subscribeUrl"_s] = subscribeUrl;
     o[u"publishUrl"_s] = publishUrl;
-    o[u"clients"_s] = QJsonObject{
+    QJsonObject clients{
         {u"requested"_s, clientsRequested},      {u"connected"_s, connected},
         {u"connectFailures"_s, connectFailures}, {u"dropped"_s, dropped},
         {u"reconnects"_s, reconnects},           {u"allConnected"_s, allConnected},
         {u"connectSeconds"_s, connectSeconds},   {u"connectMs"_s, summaryJson(connectLatency)}};
+    if (!firstFailure.isEmpty())
+        clients[u"firstFailure"_s] = firstFailure;
+    if (!firstDrop.isEmpty())
+        clients[u"firstDrop"_s] = firstDrop;
+    o[u"clients"_s] = clients;
     o[u"messages"_s] = QJsonObject{{u"requested"_s, messagesRequested},
                                    {u"published"_s, published},
                                    {u"publishErrors"_s, publishErrors},
@@ -87,12 +92,13 @@ QString BenchResult::toText() const {
     t += u"%1 bench: %2 clients on %3\n"_s.arg(pattern, n(clientsRequested), subscribeUrl);
     t += u"  connected        %1 / %2 in %3 s%4\n"_s.arg(
         n(connected), n(clientsRequested), QString::number(connectSeconds, 'f', 2),
-        connectFailures > 0 ? u" (%1 failed)"_s.arg(n(connectFailures)) : QString());
+        connectFailures > 0 ? u" (%1 failed: %2)"_s.arg(n(connectFailures), firstFailure)
+                            : QString());
     if (connectLatency.count > 0)
         t += u"  each connection  %1\n"_s.arg(summaryText(connectLatency));
     if (dropped > 0 || reconnects > 0)
-        t += u"  dropped          %1 streams closed by the server, %2 poll reconnects\n"_s.arg(
-            n(dropped), n(reconnects));
+        t += u"  dropped          %1 streams closed by the server%2, %3 poll reconnects\n"_s.arg(
+            n(dropped), dropped > 0 ? u" (first: %1)"_s.arg(firstDrop) : QString(), n(reconnects));
     t += u"  published        %1 / %2 to %3%4\n"_s.arg(
         n(published), n(messagesRequested), publishUrl,
         publishErrors > 0 ? u" (%1 errors)"_s.arg(n(publishErrors)) : QString());

@@ -20,6 +20,8 @@ struct BenchResult final {
     int connected = 0;         // clients subscribed when publishing began
     int connectFailures = 0;   // refused, reset, timed out or answered with an error
     int dropped = 0;           // subscribed, then closed by the server mid-run
+    QString firstFailure;      // why the first failed client failed ("connect: Connection refused")
+    QString firstDrop;         // why the first dropped client was dropped
     int reconnects = 0;        // polls re-opened after the server closed a keep-alive connection
     double connectSeconds = 0; // first attempt → last client subscribed
     bool allConnected = false;

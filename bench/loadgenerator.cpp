@@ -129,13 +129,15 @@ struct LoadGenerator::Engine {
     using Timer = std::pair<std::int64_t, Connection *>;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
 
-    std::vector<Connection *> repolls; // polls to send again once every answer is read
-    std::int64_t repollsSinceUs = 0;   // when the oldest of them was answered
+    std::vector<Connection *> repolls;          // polls to send again once every answer is read
+    std::int64_t repollsSinceUs = 0;            // when the oldest of them was answered
     std::vector<std::int64_t> connectLatencies; // first attempt → subscribed, per client
     int opened = 0;
     int subscribedCount = 0;
     int failedCount = 0;
     int droppedCount = 0;
+    std::string firstFailReason; // see fail()
+    std::string firstDropReason;
     int reconnectCount = 0;
     std::int64_t lastSubscribeUs = 0;
     std::int64_t requests = 0;
@@ -210,14 +212,20 @@ struct LoadGenerator::Engine {
         c.established = false;
     }
 
-    void fail(Connection &c) {
+    // `why` says what went wrong, for the report: the first reason a client failed and the
+    // first a stream was dropped are kept, so a run where every connection fails says why.
+    void fail(Connection &c, std::string_view why) {
         closeConnection(c);
         if (c.role != Role::Subscriber)
             return;
         if (c.subscribed) {
             ++droppedCount;
+            if (firstDropReason.empty())
+                firstDropReason = why;
         } else if (!c.failed) {
             ++failedCount;
+            if (firstFailReason.empty())
+                firstFailReason = why;
         }
         c.failed = true;
     }
@@ -321,7 +329,7 @@ struct LoadGenerator::Engine {
                 markSubscribed(c);
             } else {
                 ++httpErrors;
-                fail(c);
+                fail(c, "answered HTTP " + std::to_string(head.status));
             }
             return;
         }
@@ -334,7 +342,7 @@ struct LoadGenerator::Engine {
     void onBody(Connection &c, std::string_view data) {
         if (c.role == Role::Subscriber && !isPoll()) {
             if (!c.sse.feed(data))
-                fail(c);
+                fail(c, "the event stream was malformed");
             return;
         }
         if (c.body.size() < 16 * 1024 * 1024) // bounded: a poll answer is at most the history
@@ -356,7 +364,7 @@ struct LoadGenerator::Engine {
             return;
         }
         if (!isPoll()) {
-            fail(c); // an event stream that ends is a dropped subscriber
+            fail(c, "the server ended the event stream"); // a dropped subscriber
             return;
         }
         ++answers;
@@ -403,8 +411,8 @@ struct LoadGenerator::Engine {
         if (c.failed)
             return;
         if (c.fd < 0) {
-            if (!openSocket(c, subscribeTarget).empty()) {
-                fail(c);
+            if (const std::string error = openSocket(c, subscribeTarget); !error.empty()) {
+                fail(c, error);
                 return;
             }
             queueSubscribeRequest(c);
@@ -412,7 +420,7 @@ struct LoadGenerator::Engine {
         }
         queueSubscribeRequest(c);
         if (!flush(c))
-            fail(c);
+            fail(c, std::strerror(errno));
     }
 
     void onEvent(Connection &c, std::uint32_t events) {
@@ -426,14 +434,14 @@ struct LoadGenerator::Engine {
                 if (c.role == Role::Publisher)
                     peerClosed(c, false); // the message in flight was not published
                 else
-                    fail(c);
+                    fail(c, std::string("connect: ") + std::strerror(error));
                 return;
             }
             c.established = true;
         }
         if (events & EPOLLOUT) {
             if (!flush(c)) {
-                fail(c);
+                fail(c, std::strerror(errno));
                 return;
             }
         }
@@ -517,7 +525,8 @@ struct LoadGenerator::Engine {
             timers.emplace(nowUs() + 10'000, &c);
             return;
         }
-        fail(c);
+        fail(c, clean ? "the server closed the connection"
+                      : "the connection broke (reset, or an answer that is not HTTP)");
     }
 
     // --- publishing -----------------------------------------------------------------------
@@ -611,7 +620,7 @@ struct LoadGenerator::Engine {
                 continue;
             queueSubscribeRequest(*c);
             if (!flush(*c))
-                fail(*c);
+                fail(*c, std::strerror(errno));
         }
         repolls.clear();
         report();
@@ -791,6 +800,8 @@ BenchResult LoadGenerator::run() {
                 qCWarning(lcBench, "client %d: %s", conn.client, error.c_str());
                 conn.failed = true;
                 ++e.failedCount;
+                if (e.firstFailReason.empty())
+                    e.firstFailReason = error;
                 continue;
             }
             e.queueSubscribeRequest(conn); // written as soon as the connect completes
@@ -882,6 +893,8 @@ BenchResult LoadGenerator::run() {
     r.reachedAll = e.ledger.reachedEveryoneLatency();
     r.dropped = e.droppedCount;
     r.connectFailures = e.failedCount;
+    r.firstFailure = QString::fromStdString(e.firstFailReason);
+    r.firstDrop = QString::fromStdString(e.firstDropReason);
     r.reconnects = e.reconnectCount;
     r.requests = e.requests;
     r.phaseRequests = e.requests - requestsBefore;

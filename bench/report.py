@@ -48,6 +48,8 @@ def loss(r):
     missing = r.get("notConnected", 0)
     if missing:
         text += f"; **{missing:,} client connections failed**"
+        if r.get("firstFailure"):
+            text += f" ({r['firstFailure']})"
     return text
 
 
@@ -166,6 +168,8 @@ def median_run(kind, runs):
         chosen["passes"] = len(done)
         chosen["notConnected"] = sum((get(r, "clients", "requested") or 0)
                                      - (get(r, "clients", "connected") or 0) for r in done)
+        chosen["firstFailure"] = next((get(r, "clients", "firstFailure") for r in done
+                                       if get(r, "clients", "firstFailure")), None)
     return chosen
 
 

@@ -104,6 +104,9 @@ SERVER_PIDS=""  # every process to sample (nginx: master and workers)
 SERVER_URL=""
 
 start_pushlab() {
+    # Emptied here, not only by the redirection below: that happens in the child, possibly
+    # after wait_url has read the previous pass's address from the old file.
+    : >"$WORK/pushlab.log"
     "$CLI" serve --port 0 ${PUSHLAB_THREADS:+--threads "$PUSHLAB_THREADS"} \
         ${PUSHLAB_FANOUT_THREADS:+--fanout-threads "$PUSHLAB_FANOUT_THREADS"} >"$WORK/pushlab.log" 2>&1 &
     SERVER_PID=$!
@@ -117,6 +120,7 @@ print("%d event loop(s), %d fan-out thread(s)" % (s["threads"], s["fanOutThreads
 }
 
 start_go() {
+    : >"$WORK/go.log" # see start_pushlab
     "$WORK/goserver" -addr 127.0.0.1:0 >"$WORK/go.log" 2>&1 &
     SERVER_PID=$!
     STARTED+=("$SERVER_PID")

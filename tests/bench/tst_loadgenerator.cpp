@@ -123,7 +123,34 @@ private Q_SLOTS:
         QVERIFY(!r.allConnected);
         QCOMPARE(r.published, 0);
         QCOMPARE(r.publishErrors, 2);
-        QVERIFY(r.toText().contains(QStringLiteral("10 failed")));
+        // The report says why, not only how many.
+        QCOMPARE(r.firstFailure, QStringLiteral("connect: Connection refused"));
+        QVERIFY2(r.toText().contains(QStringLiteral("10 failed: connect: Connection refused")),
+                 qPrintable(r.toText()));
+        QCOMPARE(r.toJson()[QStringLiteral("clients")][QStringLiteral("firstFailure")].toString(),
+                 r.firstFailure);
+    }
+
+    void refusedByTheServerSaysTheStatus() {
+        ServerConfig config;
+        config.port = 0;
+        config.maxConnections = 4; // the fifth connection on is answered 503
+        ServerHost host(config);
+        QString error;
+        QVERIFY2(host.start(&error), qPrintable(error));
+        BenchOptions options = optionsFor(host.url(), Pattern::ServerSentEvents);
+        options.clients = 10;
+        options.messages = 0;
+        LoadGenerator generator(options);
+        QVERIFY(generator.prepare().empty());
+        const BenchResult r = generator.run();
+        QCOMPARE(r.connected, 4);
+        QCOMPARE(r.connectFailures, 6);
+        QCOMPARE(r.firstFailure, QStringLiteral("answered HTTP 503"));
+        QVERIFY2(r.toText().contains(QStringLiteral("6 failed: answered HTTP 503")),
+                 qPrintable(r.toText()));
+        QVERIFY(r.toJson()[QStringLiteral("clients")].toObject().value(u"firstDrop").isUndefined());
+        host.stop();
     }
 
     void pollsNeedTheCursorRoute() {
