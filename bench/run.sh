@@ -10,7 +10,7 @@
 #
 # Usage: bench/run.sh            (as root it installs what is missing from Debian first)
 # Environment: CLIENTS (10000), MESSAGES (10), RATE (2 per second), SHORT_CLIENTS (50),
-#   SHORT_SECONDS (5), IDLE_SECONDS (5), HELD_IDLE_SECONDS (3), SERVERS ("pushlab nchan go"), REPEAT (3 passes, the
+#   SHORT_SECONDS (5), IDLE_SECONDS (5), HELD_IDLE_SECONDS (3), SERVERS ("pushlab nchan go"), REPEAT (5 passes, the
 #   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
 #   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
@@ -28,7 +28,7 @@ SHORT_SECONDS=${SHORT_SECONDS:-5}
 IDLE_SECONDS=${IDLE_SECONDS:-5}
 HELD_IDLE_SECONDS=${HELD_IDLE_SECONDS:-3} # SSE and long poll: all clients held, nothing published
 SERVERS=${SERVERS:-"pushlab nchan go"}
-REPEAT=${REPEAT:-3}
+REPEAT=${REPEAT:-5}
 BUILD_DIR=${PUSHLAB_BENCH_BUILD:-$REPO/build-bench}
 RESULTS=${RESULTS:-$REPO/bench/results}
 LIMIT=120 # seconds, per bench run
