@@ -106,8 +106,9 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         u"N"_s, u"1000"_s);
     const QCommandLineOption intervalOption(
         u"interval"_s,
-        u"Short poll: milliseconds between an answer and the next request (default 0)."_s, u"ms"_s,
-        u"0"_s);
+        u"Short poll: milliseconds between an answer and the next request (default 0); each "
+        u"client's first pause is its own fraction of this, so they do not all ask at once."_s,
+        u"ms"_s, u"0"_s);
     parser.addOptions({helpOption, patternOption, clientsOption, messagesOption, rateOption,
                        serverOption, subscribeOption, publishOption, methodOption, cursorOption,
                        pidOption, jsonOption, limitOption, durationOption, settleOption, idleOption,

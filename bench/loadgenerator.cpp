@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <queue>
 #include <vector>
@@ -83,6 +84,7 @@ struct LoadGenerator::Engine {
         bool subscribed = false; // counted as connected
         bool failed = false;     // gave up on this client
         std::int64_t firstAttemptUs = 0;
+        bool polledAgain = false; // short poll with --interval: past its first pause
         bool requestOpen = false;
         int httpStatus = 0;
         std::string out;
@@ -396,7 +398,8 @@ struct LoadGenerator::Engine {
         if (!ok)
             delay = 100'000; // an error answer is not retried in a tight loop
         else if (options.pattern == Pattern::ShortPoll)
-            delay = static_cast<std::int64_t>(options.pollIntervalMs) * 1000;
+            delay = shortPollPauseUs(c.client, options.pollIntervalMs, !c.polledAgain);
+        c.polledAgain = true;
         if (delay == 0) {
             if (repolls.empty())
                 repollsSinceUs = nowUs();
@@ -698,6 +701,16 @@ LoadGenerator::~LoadGenerator() = default;
 
 void LoadGenerator::setProgressHandler(ProgressHandler handler) {
     m_engine->onProgress = std::move(handler);
+}
+
+std::int64_t LoadGenerator::shortPollPauseUs(int client, int intervalMs, bool first) {
+    const std::int64_t intervalUs = std::int64_t(intervalMs) * 1000;
+    if (!first || intervalUs <= 0)
+        return intervalUs;
+    // Client k starts at the fractional part of k times the golden ratio: evenly spread for
+    // any number of clients, and neighbours far apart.
+    const double phase = std::fmod(double(client) * 0.6180339887498949, 1.0);
+    return std::int64_t(phase * double(intervalUs));
 }
 
 std::uint64_t LoadGenerator::raiseFileLimit() {

@@ -43,6 +43,11 @@ public:
 
     // Raises RLIMIT_NOFILE to its hard limit; returns the new soft limit.
     static std::uint64_t raiseFileLimit();
+    // A short poller's pause after an answer, µs. The first pause is a fraction of the
+    // interval that differs per client (spread evenly, in a scrambled order): N clients that
+    // connected together then ask at N different moments of each interval, as visitors who
+    // opened a page at different times would, instead of all at once.
+    static std::int64_t shortPollPauseUs(int client, int intervalMs, bool first);
     // The value of "lastId" in a JSON body, or empty.
     static std::string lastIdOf(std::string_view body);
 

@@ -4,6 +4,9 @@
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QTest>
 
+#include <array>
+#include <cstdlib>
+
 using namespace PushLab;
 using namespace PushLab::Bench;
 
@@ -151,6 +154,28 @@ private Q_SLOTS:
                  qPrintable(r.toText()));
         QVERIFY(r.toJson()[QStringLiteral("clients")].toObject().value(u"firstDrop").isUndefined());
         host.stop();
+    }
+
+    void shortPollersAreSpreadOverTheInterval() {
+        // The first pause after a client's first answer puts it at its own moment of the
+        // interval; every later pause is the interval itself.
+        constexpr int clients = 1000;
+        constexpr int intervalMs = 1000;
+        std::array<int, 10> perTenth{};
+        for (int k = 0; k < clients; ++k) {
+            const std::int64_t first = LoadGenerator::shortPollPauseUs(k, intervalMs, true);
+            QVERIFY(first >= 0 && first < intervalMs * 1000);
+            ++perTenth[std::size_t(first / (intervalMs * 100))];
+            QCOMPARE(LoadGenerator::shortPollPauseUs(k, intervalMs, false),
+                     std::int64_t(intervalMs) * 1000);
+        }
+        for (int n : perTenth) // 100 each if perfectly even
+            QVERIFY2(n >= 90 && n <= 110, qPrintable(QString::number(n)));
+        // Neighbours are far apart: two clients started one after the other do not ask together.
+        const auto gap = std::abs(LoadGenerator::shortPollPauseUs(1, intervalMs, true) -
+                                  LoadGenerator::shortPollPauseUs(2, intervalMs, true));
+        QVERIFY(gap > 200'000);
+        QCOMPARE(LoadGenerator::shortPollPauseUs(7, 0, true), 0); // --interval 0: no pause
     }
 
     void pollsNeedTheCursorRoute() {

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void ratesFromTwoSnapshots();
     void restartStartsAfresh();
     void sameInstantIsIgnored();
+    void fastSnapshotsAverageOverASecond();
+    void historyStaysSmall();
 };
 
 void TestServerCostMeter::firstSnapshotHasNoRates() {
@@ -84,6 +86,37 @@ void TestServerCostMeter::sameInstantIsIgnored() {
     meter.add(snapshot(1, 0, {50, 0, 0}, {0, 0, 0}), 2000);
     meter.add(snapshot(1, 0, {999, 0, 0}, {0, 0, 0}), 2000); // no time passed: no division by zero
     QCOMPARE(meter.cost(Pattern::ShortPoll).requestsPerSecond, 50.0);
+}
+
+void TestServerCostMeter::fastSnapshotsAverageOverASecond() {
+    // Polled every 250 ms; 60 short pollers ask once a second, all in one burst just after
+    // each whole second. Between two snapshots that is 240 /s or 0 /s; a user should read 60.
+    ServerCostMeter meter;
+    qint64 requests = 0;
+    QList<double> shown;
+    for (qint64 t = 0; t <= 3000; t += 250) {
+        if (t % 1000 == 250)
+            requests += 60; // the burst landed in the quarter before this snapshot
+        meter.add(snapshot(1, 0, {requests, 0, 0}, {0, 0, 0}), t);
+        if (t >= 1000)
+            shown.append(meter.cost(Pattern::ShortPoll).requestsPerSecond);
+    }
+    for (double rate : shown)
+        QCOMPARE(rate, 60.0);
+    QCOMPARE(shown.size(), 9);
+}
+
+void TestServerCostMeter::historyStaysSmall() {
+    // Snapshots every 10 ms for a minute: a second's worth is kept, not a minute's, the rate
+    // is still over the last second, and a restart still starts afresh.
+    ServerCostMeter meter;
+    for (qint64 t = 0; t <= 60000; t += 10) {
+        meter.add(snapshot(1, 0, {t / 10, 0, 0}, {0, 0, 0}), t); // 100 requests a second
+        QVERIFY(meter.snapshotsKept() <= 102);
+    }
+    QCOMPARE(meter.cost(Pattern::ShortPoll).requestsPerSecond, 100.0);
+    meter.add(snapshot(2, 0, {0, 0, 0}, {0, 0, 0}), 60010);
+    QVERIFY(!meter.hasRates());
 }
 
 QTEST_GUILESS_MAIN(TestServerCostMeter)

@@ -44,9 +44,12 @@ void TestCrowdPanel::crowdsAppearOnTheServerAndCostWhatTheyCost() {
     QTRY_COMPARE_WITH_TIMEOUT(server.openStreamCount(), 40, 20000);
     QTRY_VERIFY_WITH_TIMEOUT(server.counters(Pattern::ShortPoll).requests > 200, 20000);
 
-    // 60 short pollers asking once a second: tens of requests a second with no news at all;
-    // 40 streams: 40 open, and no requests once they are connected.
-    QTRY_VERIFY_WITH_TIMEOUT(panel.meter().cost(Pattern::ShortPoll).requestsPerSecond > 20, 10000);
+    // 60 short pollers asking once a second: about 60 requests a second with no news at all
+    // (the stats are polled 4 times a second here; the meter still shows a per-second rate,
+    // and the pollers do not all ask in the same instant); 40 streams: 40 open, and no
+    // requests once they are connected.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        qAbs(panel.meter().cost(Pattern::ShortPoll).requestsPerSecond - 60.0) <= 15.0, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(panel.meter().cost(Pattern::ServerSentEvents).open, qint64(40),
                               10000);
     QTRY_COMPARE_WITH_TIMEOUT(panel.meter().cost(Pattern::ServerSentEvents).requestsPerSecond, 0.0,
