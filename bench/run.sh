@@ -16,7 +16,8 @@
 #   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
 #   PUSHLAB_FANOUT_THREADS (PushLab's --fanout-threads; default its own),
 #   PUSHLAB_THREADS (PushLab's --threads, its event loops; default its own, 1; when set, the
-#   results are named <date>-threads<N>).
+#   results are named <date>-threads<N>), PUSHLAB_IO_URING=0 (PushLab sends with send(2) only,
+#   not io_uring batches; results named <date>-send).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,6 +45,8 @@ command -v go >/dev/null || need+=(golang-go)
 command -v gnuplot >/dev/null || need+=(gnuplot-nox)
 command -v python3 >/dev/null || need+=(python3)
 command -v cmake >/dev/null || need+=(cmake ninja-build)
+[[ -e /usr/include/liburing.h ]] || need+=(liburing-dev) # PushLab's batched sends
+command -v pkg-config >/dev/null || need+=(pkgconf)
 if ((${#need[@]})); then
     [[ $(id -u) == 0 ]] || die "missing ${need[*]}: run as root or apt-get install them"
     log "installing ${need[*]}"
@@ -115,7 +118,8 @@ start_pushlab() {
     SERVER_PIDS=$SERVER_PID
     PUSHLAB_THREADS_USED=$(python3 -c 'import json, sys, urllib.request
 s = json.load(urllib.request.urlopen(sys.argv[1] + "/api/stats", timeout=5))
-print("%d event loop(s), %d fan-out thread(s)" % (s["threads"], s["fanOutThreads"]))' \
+print("%d event loop(s), %d fan-out thread(s), sends %s" % (s["threads"], s["fanOutThreads"],
+      "through io_uring" if s.get("ioUring") else "by send(2)"))' \
         "$SERVER_URL" 2>/dev/null || echo "?")
 }
 
@@ -235,6 +239,7 @@ run_nchan() {
 }
 
 STAMP=$(date -u +%Y-%m-%d)${PUSHLAB_THREADS:+-threads$PUSHLAB_THREADS}${PUSHLAB_FANOUT_THREADS:+-fanout$PUSHLAB_FANOUT_THREADS}
+[[ ${PUSHLAB_IO_URING:-} == 0 ]] && STAMP+=-send
 PUSHLAB_THREADS_USED="?"
 mkdir -p "$RESULTS"
 read -r -a order <<<"$SERVERS"
@@ -257,7 +262,7 @@ cp "$WORK"/*.json "$RESULTS/$STAMP-raw/"
 python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
     --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
     --repeat "$REPEAT" --pushlab-version "$PUSHLAB_VERSION" --pushlab-threads "$PUSHLAB_THREADS_USED" \
-    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT${PUSHLAB_THREADS:+ PUSHLAB_THREADS=$PUSHLAB_THREADS}${PUSHLAB_FANOUT_THREADS:+ PUSHLAB_FANOUT_THREADS=$PUSHLAB_FANOUT_THREADS})"
+    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT${PUSHLAB_THREADS:+ PUSHLAB_THREADS=$PUSHLAB_THREADS}${PUSHLAB_FANOUT_THREADS:+ PUSHLAB_FANOUT_THREADS=$PUSHLAB_FANOUT_THREADS}${PUSHLAB_IO_URING:+ PUSHLAB_IO_URING=$PUSHLAB_IO_URING})"
 gnuplot -e "datafile='$WORK/chart.dat'; output='$RESULTS/$STAMP.png'; clients='$CLIENTS'; stamp='$STAMP'" \
     "$REPO/bench/chart.gp"
 cat "$RESULTS/$STAMP.md"

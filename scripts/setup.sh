@@ -4,7 +4,7 @@
 #   scripts/setup.sh test     plus what the tests need (Xvfb, Chromium, Node.js for the browser test)
 set -euo pipefail
 
-packages=(cmake ninja-build g++ ccache qt6-base-dev qt6-httpserver-dev qt6-websockets-dev)
+packages=(cmake ninja-build g++ ccache pkgconf qt6-base-dev qt6-httpserver-dev qt6-websockets-dev liburing-dev)
 if [ "${1:-}" = test ]; then
     packages+=(xvfb xauth chromium imagemagick)
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sendring.h"
+
 #include <QtCore/QByteArray>
 
 #include <atomic>
@@ -17,20 +19,14 @@ class FanOutPool final {
     Q_DISABLE_COPY_MOVE(FanOutPool)
 
 public:
-    struct Write {
-        int fd = -1;
-        const QByteArray *bytes = nullptr;
-        std::size_t tag = 0; // the caller's, e.g. an index
-        qint64 sent = 0;     // filled in: bytes sent, or -1 (then `error` is errno)
-        int error = 0;
-    };
+    using Write = SendRing::Write;
 
     explicit FanOutPool(int helpers);
     ~FanOutPool();
 
     int helpers() const { return int(m_threads.size()); }
     // Sends each write once (MSG_NOSIGNAL | MSG_DONTWAIT), spread over the helpers and the
-    // calling thread; returns when every one is done.
+    // calling thread, each through its own SendRing; returns when every one is done.
     void send(std::vector<Write> &writes);
 
 private:

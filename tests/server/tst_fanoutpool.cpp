@@ -1,5 +1,6 @@
-// FanOutPool: every write is sent exactly once, whichever thread takes it, and what the kernel
-// said about it comes back to the caller.
+// FanOutPool and SendRing: every write is sent exactly once, whichever thread takes it and
+// whether through io_uring or send(2), and what the kernel said about it comes back to the
+// caller.
 
 #include "fanoutpool.h"
 
@@ -17,6 +18,8 @@ private Q_SLOTS:
     void everyWriteSentOnceOverManyRounds_data();
     void everyWriteSentOnceOverManyRounds();
     void reportsFullAndVanishedPeers();
+    void sendRingEitherWay_data();
+    void sendRingEitherWay();
 };
 
 namespace {
@@ -109,6 +112,58 @@ void TestFanOutPool::reportsFullAndVanishedPeers() {
     QVERIFY(writes[1].error == EAGAIN || writes[1].error == EWOULDBLOCK);
     QCOMPARE(writes[2].sent, -1);
     QCOMPARE(writes[2].error, EPIPE);
+    closeAll(pairs);
+}
+
+void TestFanOutPool::sendRingEitherWay_data() {
+    QTest::addColumn<bool>("ioUring");
+    QTest::newRow("io_uring") << true;
+    QTest::newRow("send(2)") << false;
+}
+
+void TestFanOutPool::sendRingEitherWay() {
+    QFETCH(bool, ioUring);
+    SendRing ring(ioUring);
+    if (ioUring && !ring.usesIoUring())
+        QSKIP("this build or kernel has no io_uring (liburing-dev, kernel.io_uring_disabled)");
+    QCOMPARE(ring.usesIoUring(), ioUring);
+    // More writes than one submission holds, a full peer and a vanished one among them, and
+    // a last partial batch.
+    std::vector<Pair> pairs = makePairs(int(SendRing::batch) * 3 + 5);
+    QCOMPARE(pairs.size(), std::size_t(SendRing::batch) * 3 + 5);
+    const QByteArray filler(64 * 1024, 'x');
+    while (::send(pairs[70].ours, filler.constData(), std::size_t(filler.size()),
+                  MSG_NOSIGNAL | MSG_DONTWAIT) > 0) {
+    }
+    ::close(pairs[130].theirs);
+    pairs[130].theirs = -1;
+    const QByteArray even = "id: 7\ndata: even\n\n";
+    const QByteArray odd = "id: 7\ndata: odd, a little longer\n\n";
+    for (int round = 0; round < 20; ++round) {
+        std::vector<SendRing::Write> writes;
+        for (std::size_t i = 0; i < pairs.size(); ++i)
+            writes.push_back(SendRing::Write{pairs[i].ours, i % 2 ? &odd : &even, i});
+        ring.send(writes.data(), writes.size());
+        for (const SendRing::Write &w : writes) {
+            QCOMPARE(w.bytes, w.tag % 2 ? &odd : &even); // results stay with their write
+            if (w.tag == 70) {
+                QCOMPARE(w.sent, -1);
+                QVERIFY(w.error == EAGAIN || w.error == EWOULDBLOCK);
+            } else if (w.tag == 130) {
+                QCOMPARE(w.sent, -1);
+                QCOMPARE(w.error, EPIPE);
+            } else {
+                QCOMPARE(w.sent, w.bytes->size());
+                QCOMPARE(w.error, 0);
+            }
+        }
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            if (i != 70 && i != 130)
+                QCOMPARE(drain(pairs[i].theirs), i % 2 ? odd : even); // once, whole
+        }
+    }
+    ring.send(nullptr, 0);                 // nothing to do is fine
+    QCOMPARE(ring.usesIoUring(), ioUring); // and the ring is still in use
     closeAll(pairs);
 }
 

@@ -2,6 +2,7 @@
 // refuses a busy port with one line and exit code 2.
 
 #include "rawhttp.h"
+#include "sendring.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void badOptionsAreOneLine();
     void threadsOptionSetsTheServerThreads_data();
     void threadsOptionSetsTheServerThreads();
+    void ioUringCanBeTurnedOff();
 };
 
 void TestServeCommand::printsUrlServesAndStopsOnSigterm() {
@@ -133,6 +135,29 @@ void TestServeCommand::threadsOptionSetsTheServerThreads() {
     QCOMPARE(stats.value(QStringLiteral("threads")).toInt(), threads);
     QCOMPARE(stats.value(QStringLiteral("connectionsPerThread")).toArray().size(), threads);
     QCOMPARE(stats.value(QStringLiteral("fanOutThreads")).toInt(), fanOutThreads);
+    // Batches of sends go through io_uring where this machine allows it (as this process finds).
+    QCOMPARE(stats.value(QStringLiteral("ioUring")).toBool(), SendRing(true).usesIoUring());
+    ::kill(pid_t(cli.processId()), SIGTERM);
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), 0);
+}
+
+void TestServeCommand::ioUringCanBeTurnedOff() {
+    // PUSHLAB_IO_URING=0: every send is a send(2), and the stats say so.
+    QProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PUSHLAB_IO_URING"), QStringLiteral("0"));
+    cli.setProcessEnvironment(env);
+    cli.start(QStringLiteral(PUSHLAB_CLI),
+              QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0")});
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(cli.canReadLine(), 10000);
+    const QUrl url(QString::fromUtf8(cli.readLine()).trimmed().section(u' ', -1));
+    RawHttp http(quint16(url.port()));
+    http.get("/api/stats");
+    const QJsonObject stats = QJsonDocument::fromJson(http.read().body).object();
+    QVERIFY(stats.contains(QStringLiteral("ioUring")));
+    QCOMPARE(stats.value(QStringLiteral("ioUring")).toBool(), false);
     ::kill(pid_t(cli.processId()), SIGTERM);
     QVERIFY(cli.waitForFinished(10000));
     QCOMPARE(cli.exitCode(), 0);
