@@ -13,6 +13,8 @@ import os
 import re
 import statistics
 
+from report import get  # same folder: run as bench/pool.py
+
 SERVERS = ("pushlab", "nchan", "go")
 NAMES = {"pushlab": "PushLab", "nchan": "Nchan", "go": "Go"}
 # (label, load, JSON path, goal as PushLab / Nchan, True when higher is better)
@@ -24,14 +26,6 @@ FIGURES = [
     ("Long-poll p99, ms", "long", ("latencyMs", "p99"), None, False),
     ("Short poll, requests/s", "short", ("requests", "perSecond"), 1.0, True),
 ]
-
-
-def get(d, keys):
-    for k in keys:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
 
 
 def load_run(raw):
@@ -67,13 +61,13 @@ def main():
             for (server, kind, n), result in sorted(run.items()):
                 if kind != load or server not in values:
                     continue
-                v = get(result, keys)
+                v = get(result, *keys)
                 # A pass where clients failed to connect measured something else.
-                if v is None or not get(result, ("clients", "allConnected")):
+                if v is None or not get(result, "clients", "allConnected"):
                     continue
                 values[server].append(v)
                 if server == "pushlab":
-                    other = get(run.get(("nchan", load, n), {}), keys)
+                    other = get(run.get(("nchan", load, n), {}), *keys)
                     if other:
                         paired.append(v / other)
         medians = {s: statistics.median(v) if v else None for s, v in values.items()}
