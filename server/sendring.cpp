@@ -26,11 +26,7 @@ void sendPlain(SendRing::Write &w) {
 struct SendRing::Ring {
     io_uring ring{};
 };
-#else
-struct SendRing::Ring {};
-#endif
 
-#ifdef PUSHLAB_HAVE_IO_URING
 namespace {
 // Whether a MSG_DONTWAIT send to a full socket completes at once with EAGAIN. Kernels that
 // instead park it until the socket drains would let one slow client stall the whole loop
@@ -39,7 +35,7 @@ bool sendsNeverWait(io_uring &ring) {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
         return false;
-    const char filler[4096] = {};
+    static const char filler[4096] = {}; // not on the stack: a parked send may outlive us
     while (::send(fds[0], filler, sizeof filler, MSG_NOSIGNAL | MSG_DONTWAIT) > 0) {
     }
     bool ok = false;
