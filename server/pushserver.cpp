@@ -1073,43 +1073,38 @@ void PushServer::writeToStreams(const QByteArray &apiBytes, const QByteArray &se
     const auto bytesFor = [&](const Stream &stream) -> const QByteArray & {
         return stream.flavour == Flavour::Seed ? seedBytes : apiBytes;
     };
-    const auto writeOne = [&](const Stream &stream) {
-        const QByteArray &bytes = bytesFor(stream);
-        if (bytes.isEmpty())
-            return;
-        if (!writeNow(stream.socket, stream.fd, bytes)) {
-            failed.push_back(stream.socket);
-            return;
-        }
-        counters.bytesOut += bytes.size();
-        counters.delivered += delivered;
-    };
-    if (m_config.fanOutThreads > 1 && m_streams.size() >= fanOutPoolMinStreams) {
-        // Many streams: the plain writes (nothing queued in the socket, the usual case) are
-        // sent by this thread and the pool's together; the others one by one afterwards.
-        std::vector<FanOutPool::Write> writes;
-        writes.reserve(m_streams.size());
-        std::vector<std::size_t> queued;
-        for (std::size_t i = 0; i < m_streams.size(); ++i) {
-            const Stream &stream = m_streams[i];
-            if (bytesFor(stream).isEmpty())
-                continue;
-            if (stream.fd >= 0 && stream.socket->bytesToWrite() == 0)
-                writes.push_back(FanOutPool::Write{int(stream.fd), &bytesFor(stream), i});
-            else
-                queued.push_back(i);
-        }
+    // The plain writes (nothing queued in the socket, the usual case) go out in batches
+    // (SendRing); with many streams this thread and the pool's helpers share them. A stream
+    // with bytes already queued is written behind them, one by one.
+    std::vector<SendRing::Write> writes;
+    writes.reserve(m_streams.size());
+    std::vector<std::size_t> queued;
+    for (std::size_t i = 0; i < m_streams.size(); ++i) {
+        const Stream &stream = m_streams[i];
+        if (bytesFor(stream).isEmpty())
+            continue;
+        if (stream.fd >= 0 && stream.socket->bytesToWrite() == 0)
+            writes.push_back(SendRing::Write{int(stream.fd), &bytesFor(stream), i});
+        else
+            queued.push_back(i);
+    }
+    if (m_config.fanOutThreads > 1 && m_streams.size() >= fanOutPoolMinStreams)
         fanOutPool().send(writes);
-        for (const FanOutPool::Write &w : writes) {
-            queueUnsent(m_streams[w.tag].socket, *w.bytes, w.sent, w.error);
-            counters.bytesOut += w.bytes->size();
-            counters.delivered += delivered;
+    else
+        SendRing::forThisThread().send(writes.data(), writes.size());
+    for (const SendRing::Write &w : writes) {
+        queueUnsent(m_streams[w.tag].socket, *w.bytes, w.sent, w.error);
+        counters.bytesOut += w.bytes->size();
+        counters.delivered += delivered;
+    }
+    for (const std::size_t i : queued) {
+        const Stream &stream = m_streams[i];
+        if (!writeNow(stream.socket, stream.fd, bytesFor(stream))) {
+            failed.push_back(stream.socket);
+            continue;
         }
-        for (const std::size_t i : queued)
-            writeOne(m_streams[i]);
-    } else {
-        for (const Stream &stream : m_streams)
-            writeOne(stream);
+        counters.bytesOut += bytesFor(stream).size();
+        counters.delivered += delivered;
     }
     // Dropped after the loop: abort() emits disconnected at once, which edits m_streams.
     for (QTcpSocket *socket : failed) {
@@ -1130,9 +1125,9 @@ bool PushServer::writeNow(QTcpSocket *socket, qintptr fd, const QByteArray &byte
     if (queued == 0 && fd >= 0) {
         // Straight to the kernel: no Qt buffer, no write-notifier round trip (two epoll_ctl
         // calls per socket per message with QTcpSocket::write + flush).
-        const ssize_t sent =
-            ::send(int(fd), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        queueUnsent(socket, bytes, sent, sent < 0 ? errno : 0);
+        SendRing::Write w{int(fd), &bytes};
+        SendRing::forThisThread().send(&w, 1);
+        queueUnsent(socket, bytes, w.sent, w.error);
         return true;
     }
     if (queued + bytes.size() > m_config.maxUnsentBytes)
