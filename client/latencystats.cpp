@@ -1,6 +1,6 @@
 #include "latencystats.h"
 
-#include "clientclock.h"
+#include "clock.h"
 
 #include <QtCore/QtAlgorithms>
 
@@ -220,7 +220,7 @@ LatencySummary LatencyStats::total() const {
 }
 
 LatencySummary LatencyStats::recent() const {
-    return recent(PushLab::nowUs());
+    return recent(PushLab::wallClockUs());
 }
 
 LatencySummary LatencyStats::recent(qint64 nowUs) const {

@@ -1,6 +1,6 @@
 #include "longpollclient.h"
 
-#include "clientclock.h"
+#include "clock.h"
 #include "replyfailure.h"
 
 #include <QtCore/QTimer>
@@ -49,7 +49,7 @@ void LongPollClient::poll() {
     const QUrl url = apiUrl(QStringLiteral("/api/messages/wait"), query);
     QNetworkRequest request = makeRequest(url);
     request.setTransferTimeout(m_timeoutSeconds * 1000 + transferSlackMs);
-    m_sentUs = PushLab::nowUs();
+    m_sentUs = PushLab::wallClockUs();
     m_reply = sendPoll(
         request, [this](QNetworkReply *reply, quint64 requestId) { onFinished(reply, requestId); });
 }
@@ -77,7 +77,7 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
         // Nothing within the timeout: ask again at once. A 204 long before the timeout means a
         // server that does not hold polls; back off instead of spinning.
         emitEvent(event);
-        const qint64 heldUs = PushLab::nowUs() - m_sentUs;
+        const qint64 heldUs = PushLab::wallClockUs() - m_sentUs;
         if (heldUs < qint64(m_timeoutSeconds) * 1000000 / 2) {
             scheduleRetry(QStringLiteral("204 after %1 ms, before the %2 s timeout")
                               .arg(heldUs / 1000)

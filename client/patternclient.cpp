@@ -1,6 +1,6 @@
 #include "patternclient.h"
 
-#include "clientclock.h"
+#include "clock.h"
 #include "replyfailure.h"
 #include "wireformat.h"
 
@@ -149,7 +149,7 @@ TrafficEvent PatternClient::makeEvent(TrafficEvent::Kind kind) const {
     TrafficEvent event;
     event.kind = kind;
     event.pattern = m_pattern;
-    event.timeUs = PushLab::nowUs();
+    event.timeUs = PushLab::wallClockUs();
     return event;
 }
 

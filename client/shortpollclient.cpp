@@ -1,6 +1,6 @@
 #include "shortpollclient.h"
 
-#include "clientclock.h"
+#include "clock.h"
 #include "replyfailure.h"
 
 #include <QtCore/QTimer>

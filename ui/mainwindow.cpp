@@ -1,6 +1,6 @@
 #include "mainwindow.h"
 
-#include "clientclock.h"
+#include "clock.h"
 #include "composer.h"
 #include "crowdpanel.h"
 #include "lanepanel.h"
@@ -78,7 +78,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_logFilter->setSourceModel(m_log);
     m_race = new MessageRaceModel(this);
     m_viewport = new TimelineViewport(this);
-    m_viewport->advance(PushLab::nowUs());
+    m_viewport->advance(PushLab::wallClockUs());
 
     m_short = new ShortPollClient(this);
     m_long = new LongPollClient(this);
@@ -404,7 +404,7 @@ void MainWindow::onTrafficEvent(const TrafficEvent &event) {
 void MainWindow::onFrame() {
     // Live follow moves the axis (the viewport repaints the views when it moved); new traffic
     // repaints them once per frame however many events arrived since the last one.
-    const bool moved = m_viewport->advance(PushLab::nowUs());
+    const bool moved = m_viewport->advance(PushLab::wallClockUs());
     if (!moved && m_timeline.revision() != m_paintedRevision) {
         for (LaneView *v : m_laneViews)
             v->update();
@@ -424,7 +424,7 @@ void MainWindow::onSlowTick() {
         lanePanel(p)->setSummary(laneSummary(p));
     lanePanel(Pattern::ServerSentEvents)->setServerReconnectMs(m_sse->reconnectDelayMs());
     if (++m_slowTicks % 4 == 0)
-        m_timeline.prune(PushLab::nowUs());
+        m_timeline.prune(PushLab::wallClockUs());
 }
 
 LatencySummary MainWindow::laneSummary(Pattern p) const {
@@ -519,7 +519,7 @@ void MainWindow::exportWithDialog(ExportFormat format) {
 
 void MainWindow::setTimelineRetentionUs(qint64 us) {
     m_timeline.setRetentionUs(us);
-    m_timeline.prune(PushLab::nowUs());
+    m_timeline.prune(PushLab::wallClockUs());
     updateLimitsLabel();
 }
 

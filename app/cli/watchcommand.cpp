@@ -2,7 +2,7 @@
 // a summary per pattern at exit.
 #include "commands.h"
 
-#include "clientclock.h"
+#include "clock.h"
 #include "latencystats.h"
 #include "longpollclient.h"
 #include "replyfailure.h"
@@ -277,7 +277,7 @@ public:
         : m_options(options) {}
 
     int run() {
-        m_startUs = PushLab::nowUs();
+        m_startUs = PushLab::wallClockUs();
         for (PushLab::Pattern p : m_options.patterns)
             m_lanes.push_back(makeLane(p));
         SignalWatcher signals;
@@ -397,7 +397,7 @@ private:
     }
 
     void printSummary() {
-        const double seconds = double(PushLab::nowUs() - m_startUs) / 1e6;
+        const double seconds = double(PushLab::wallClockUs() - m_startUs) / 1e6;
         if (m_options.json) {
             QJsonObject patterns;
             for (const Lane &lane : m_lanes)
