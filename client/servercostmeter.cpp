@@ -1,8 +1,8 @@
 #include "servercostmeter.h"
 
 void ServerCostMeter::add(const ServerStats &stats, qint64 atMs) {
-    for (PushLab::Pattern p : PushLab::allPatterns)
-        m_costs[PushLab::patternIndex(p)].open = stats.patterns[PushLab::patternIndex(p)].open;
+    m_costs.forEach(
+        [&stats](PushLab::Pattern p, Cost &cost) { cost.open = stats.patterns[p].open; });
 
     if (!m_history.empty()) {
         const Snapshot &last = m_history.back();
@@ -26,15 +26,13 @@ void ServerCostMeter::add(const ServerStats &stats, qint64 atMs) {
         m_history.pop_front();
     const Snapshot &base = m_history.front();
     const double seconds = double(atMs - base.atMs) / 1000.0;
-    for (PushLab::Pattern p : PushLab::allPatterns) {
-        const int i = PushLab::patternIndex(p);
-        const ServerStats::PatternCounters &now = stats.patterns[i];
-        const ServerStats::PatternCounters &before = base.patterns[i];
-        Cost &cost = m_costs[i];
+    m_costs.forEach([&](PushLab::Pattern p, Cost &cost) {
+        const ServerStats::PatternCounters &now = stats.patterns[p];
+        const ServerStats::PatternCounters &before = base.patterns[p];
         cost.requestsPerSecond = qMax<qint64>(0, now.requests - before.requests) / seconds;
         cost.bytesPerSecond = qMax<qint64>(0, now.bytesOut - before.bytesOut) / seconds;
         cost.deliveredPerSecond = qMax<qint64>(0, now.delivered - before.delivered) / seconds;
-    }
+    });
     m_hasRates = true;
 }
 

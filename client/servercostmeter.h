@@ -3,7 +3,6 @@
 #include "pattern.h"
 #include "serverstats.h"
 
-#include <array>
 #include <deque>
 
 // What each pattern costs the server right now, from /api/stats snapshots: requests, bytes and
@@ -29,7 +28,7 @@ public:
     void clear();
 
     bool hasRates() const { return m_hasRates; }
-    Cost cost(PushLab::Pattern pattern) const { return m_costs[PushLab::patternIndex(pattern)]; }
+    Cost cost(PushLab::Pattern pattern) const { return m_costs[pattern]; }
     std::size_t snapshotsKept() const { return m_history.size(); }
 
 private:
@@ -37,9 +36,9 @@ private:
         qint64 atMs = 0;
         qint64 startedAtUs = 0;
         qint64 messagesPublished = 0;
-        std::array<ServerStats::PatternCounters, 3> patterns{};
+        PushLab::PatternMap<ServerStats::PatternCounters> patterns;
     };
     std::deque<Snapshot> m_history; // oldest first; at most about windowMs of them, plus one
-    std::array<Cost, 3> m_costs{};
+    PushLab::PatternMap<Cost> m_costs;
     bool m_hasRates = false;
 };

@@ -37,7 +37,7 @@ std::optional<ServerStats> ServerStats::fromJson(const QByteArray &json) {
     const QJsonObject perPattern = patterns.toObject();
     for (PushLab::Pattern p : PushLab::allPatterns) {
         const QJsonObject counters = perPattern.value(PushLab::patternKey(p)).toObject();
-        PatternCounters &out = stats.patterns[PushLab::patternIndex(p)];
+        PatternCounters &out = stats.patterns[p];
         out.requests = integer(counters, "requests");
         out.open = integer(counters, "open");
         out.delivered = integer(counters, "delivered");

@@ -7,7 +7,6 @@
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
 
-#include <array>
 #include <optional>
 
 // The body of GET /api/stats.
@@ -32,7 +31,7 @@ struct ServerStats {
     QList<qint64> connectionsPerThread;
     quint64 lastId = 0;
     qint64 startedAtUs = 0;
-    std::array<PatternCounters, 3> patterns{}; // index = PushLab::patternIndex
+    PushLab::PatternMap<PatternCounters> patterns;
     QList<Peer> peers;
     qint64 peersTotal = 0;
 

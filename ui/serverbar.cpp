@@ -93,7 +93,7 @@ void ServerBar::setStats(const ServerStats &stats) {
     for (Pattern p : PushLab::allPatterns) {
         const size_t i = size_t(PushLab::patternIndex(p));
         const qint64 count =
-            listedAll ? ours[i] + others[i] : qMax<qint64>(stats.patterns[i].open, 0);
+            listedAll ? ours[i] + others[i] : qMax<qint64>(stats.patterns[p].open, 0);
         if (count == 0)
             continue;
         QString part = QStringLiteral("<span style='color:%1'>■</span> %2 <b>%3</b>")

@@ -5,17 +5,36 @@
 using PushLab::Pattern;
 
 namespace {
-ServerStats snapshot(qint64 startedAt, qint64 published, std::array<qint64, 3> requests,
-                     std::array<qint64, 3> bytes, std::array<qint64, 3> open = {0, 0, 0}) {
+// One figure per pattern, written in allPatterns order: {short, long, sse}.
+struct PerPattern {
+    qint64 shortPoll = 0;
+    qint64 longPoll = 0;
+    qint64 sse = 0;
+
+    qint64 of(Pattern p) const {
+        switch (p) {
+        case Pattern::ShortPoll:
+            return shortPoll;
+        case Pattern::LongPoll:
+            return longPoll;
+        case Pattern::ServerSentEvents:
+            return sse;
+        }
+        return 0;
+    }
+};
+
+ServerStats snapshot(qint64 startedAt, qint64 published, PerPattern requests, PerPattern bytes,
+                     PerPattern open = {}) {
     ServerStats s;
     s.startedAtUs = startedAt;
     s.messagesPublished = published;
-    for (int i = 0; i < 3; ++i) {
-        s.patterns[i].requests = requests[i];
-        s.patterns[i].bytesOut = bytes[i];
-        s.patterns[i].delivered = published * (i + 1);
-        s.patterns[i].open = open[i];
-    }
+    s.patterns.forEach([&](Pattern p, ServerStats::PatternCounters &counters) {
+        counters.requests = requests.of(p);
+        counters.bytesOut = bytes.of(p);
+        counters.delivered = published;
+        counters.open = open.of(p);
+    });
     return s;
 }
 } // namespace

@@ -40,11 +40,11 @@ void tst_ServerStats::parsesTheStatsBody() {
     QCOMPARE(stats->startedAtUs, 1760000000000000);
     QCOMPARE(stats->connections, 4);
     QCOMPARE(stats->connectionsPerThread, (QList<qint64>{3, 1}));
-    const auto &sse = stats->patterns[PushLab::patternIndex(PushLab::Pattern::ServerSentEvents)];
+    const auto &sse = stats->patterns[PushLab::Pattern::ServerSentEvents];
     QCOMPARE(sse.open, 2);
     QCOMPARE(sse.delivered, 24);
-    QCOMPARE(stats->patterns[PushLab::patternIndex(PushLab::Pattern::ShortPoll)].bytesOut, 9000);
-    QCOMPARE(stats->patterns[PushLab::patternIndex(PushLab::Pattern::LongPoll)].requests, 13);
+    QCOMPARE(stats->patterns[PushLab::Pattern::ShortPoll].bytesOut, 9000);
+    QCOMPARE(stats->patterns[PushLab::Pattern::LongPoll].requests, 13);
     QCOMPARE(stats->peers.size(), 2); // the unknown pattern is skipped, the rest kept
     QCOMPARE(stats->peers.at(0).pattern, PushLab::Pattern::ServerSentEvents);
     QCOMPARE(stats->peers.at(0).port, 50000);
@@ -92,7 +92,7 @@ void tst_ServerStats::pollerSeesTheServer() {
     const auto stats = updated.last().first().value<ServerStats>();
     QCOMPARE(stats.messagesPublished, 1);
     QCOMPARE(stats.lastId, server.log().lastId());
-    QCOMPARE(stats.patterns[PushLab::patternIndex(PushLab::Pattern::ServerSentEvents)].open, 1);
+    QCOMPARE(stats.patterns[PushLab::Pattern::ServerSentEvents].open, 1);
     bool sawOurStream = false;
     for (const ServerStats::Peer &peer : stats.peers)
         sawOurStream |= peer.pattern == PushLab::Pattern::ServerSentEvents &&

@@ -315,8 +315,8 @@ void TestMainWindow::serverBarCountsACrowdFromTheServersTotals() {
     // count of the listed peers, and says how many it could name.
     ServerBar bar;
     ServerStats stats;
-    stats.patterns[PushLab::patternIndex(Pattern::ServerSentEvents)].open = 2001;
-    stats.patterns[PushLab::patternIndex(Pattern::LongPoll)].open = 1;
+    stats.patterns[Pattern::ServerSentEvents].open = 2001;
+    stats.patterns[Pattern::LongPoll].open = 1;
     stats.peersTotal = 2002;
     for (int i = 0; i < 2; ++i) {
         ServerStats::Peer peer;
