@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "replyfailure.h"
+#include "wirecontract.h"
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QNetworkAccessManager>
@@ -69,7 +70,7 @@ void LongPollClient::onFinished(QNetworkReply *reply, quint64 requestId) {
         // A client that has not learned "now" yet takes it from the server's X-Last-Id, so a
         // message published before the next request is not missed.
         bool ok = false;
-        const quint64 lastId = reply->rawHeader("X-Last-Id").toULongLong(&ok);
+        const quint64 lastId = reply->rawHeader(PushLab::Wire::lastIdHeader).toULongLong(&ok);
         if (!m_haveLastId && ok) {
             m_lastId = lastId;
             m_haveLastId = true;

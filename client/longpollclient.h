@@ -1,6 +1,7 @@
 #pragma once
 
 #include "patternclient.h"
+#include "wirecontract.h"
 
 #include <QtCore/QPointer>
 
@@ -13,9 +14,9 @@ class LongPollClient final : public PatternClient {
     Q_DISABLE_COPY_MOVE(LongPollClient)
 
 public:
-    static constexpr int minTimeoutSeconds = 1;
-    static constexpr int maxTimeoutSeconds = 120;
-    static constexpr int defaultTimeoutSeconds = 30;
+    static constexpr int minTimeoutSeconds = PushLab::Wire::longPollMinTimeoutS;
+    static constexpr int maxTimeoutSeconds = PushLab::Wire::longPollMaxTimeoutS;
+    static constexpr int defaultTimeoutSeconds = PushLab::Wire::longPollDefaultTimeoutS;
     static constexpr int initialBackoffMs = 250;
     static constexpr int maxBackoffMs = 10000;
 
@@ -23,7 +24,7 @@ public:
     ~LongPollClient() override;
 
     int timeoutSeconds() const { return m_timeoutSeconds; }
-    // Clamped to 1..120; applies from the next request.
+    // Clamped to minTimeoutSeconds..maxTimeoutSeconds; applies from the next request.
     void setTimeoutSeconds(int seconds);
     quint64 lastId() const { return m_lastId; }
 

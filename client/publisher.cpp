@@ -1,6 +1,7 @@
 #include "publisher.h"
 
 #include "replyfailure.h"
+#include "wirecontract.h"
 #include "wireformat.h"
 
 #include <QtCore/QJsonDocument>
@@ -22,7 +23,8 @@ void Publisher::publish(const QString &text) {
                       QByteArrayLiteral("PushLab/" PUSHLAB_VERSION " (publish)"));
     request.setTransferTimeout(m_timeoutMs);
     const QByteArray body =
-        QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact);
+        QJsonDocument(QJsonObject{{QLatin1String(PushLab::Wire::Key::text), text}})
+            .toJson(QJsonDocument::Compact);
     QNetworkReply *reply = m_network->post(request, body);
     ++m_pending;
     connect(reply, &QNetworkReply::finished, this, [this, reply] {

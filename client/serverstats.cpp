@@ -1,5 +1,6 @@
 #include "serverstats.h"
 
+#include "wirecontract.h"
 #include "wireformat.h"
 
 #include <QtCore/QJsonArray>
@@ -21,7 +22,8 @@ std::optional<ServerStats> ServerStats::fromJson(const QByteArray &json) {
         return std::nullopt;
     const QJsonObject root = document.object();
     const QJsonValue patterns = root.value(QLatin1String("patterns"));
-    const auto lastId = PushLab::Wire::unsignedFromJson(root.value(QLatin1String("lastId")));
+    const auto lastId =
+        PushLab::Wire::unsignedFromJson(root.value(QLatin1String(PushLab::Wire::Key::lastId)));
     if (!root.value(QLatin1String("messagesPublished")).isDouble() || !lastId ||
         !patterns.isObject())
         return std::nullopt;

@@ -1,6 +1,7 @@
 #include "sseclient.h"
 
 #include "replyfailure.h"
+#include "wirecontract.h"
 #include "wireformat.h"
 
 #include <QtCore/QLoggingCategory>
@@ -197,10 +198,10 @@ void SseClient::reportEvent(const ServerSentEvent &sse) {
     event.eventType = sse.type;
     event.data = sse.data;
     event.lastEventId = sse.lastEventId;
-    if (sse.type == QLatin1String("message")) {
+    if (sse.type == QLatin1String(PushLab::Wire::messageEvent)) {
         if (auto message = PushLab::Wire::messageFromJson(sse.data.toUtf8()))
             event.messages.append(std::move(*message));
-    } else if (sse.type == QLatin1String("gap")) {
+    } else if (sse.type == QLatin1String(PushLab::Wire::gapEvent)) {
         if (const auto gap = PushLab::Wire::gapFromJson(sse.data.toUtf8()))
             PushLab::Wire::applyGap(event, *gap);
     }

@@ -2,6 +2,7 @@
 
 #include "eventstreamparser.h"
 #include "patternclient.h"
+#include "wirecontract.h"
 
 #include <QtCore/QPointer>
 
@@ -16,8 +17,9 @@ class SseClient final : public PatternClient {
     Q_DISABLE_COPY_MOVE(SseClient)
 
 public:
-    static constexpr int defaultReconnectDelayMs = 2000;
-    static constexpr int defaultSilenceTimeoutMs = 45000;
+    static constexpr int defaultReconnectDelayMs = PushLab::Wire::retryDefaultMs;
+    static constexpr int defaultSilenceTimeoutMs =
+        PushLab::Wire::heartbeatDefaultMs * PushLab::Wire::missedHeartbeatsBeforeDead;
 
     explicit SseClient(QObject *parent = nullptr);
     ~SseClient() override;
@@ -27,7 +29,7 @@ public:
     QUrl streamUrl() const { return m_streamUrl; }
     QUrl effectiveStreamUrl() const;
 
-    // The server's retry: (default 2000), unless overridden.
+    // The server's retry: (defaultReconnectDelayMs before it sends one), unless overridden.
     int reconnectDelayMs() const;
     // 0 = use the server's.
     void setReconnectDelayOverrideMs(int ms);

@@ -2,7 +2,8 @@
 
 #include <QtCore/QString>
 
-// How PushLab writes numbers (the window and the CLI): always with a unit, with as many digits as are meaningful.
+// How PushLab writes numbers (the window and the CLI): always with a unit, with as many digits as
+// are meaningful.
 class Units final {
 public:
     // 0.07 ms, 12.3 ms, 412 ms, 2.50 s, 1 min 5 s

@@ -1,5 +1,7 @@
 #include "wireformat.h"
 
+#include "wirecontract.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonValue>
@@ -30,9 +32,9 @@ std::optional<quint64> unsignedFromJson(const QJsonValue &value) {
 }
 
 std::optional<DeliveredMessage> messageFromJson(const QJsonObject &object) {
-    const auto id = unsignedFromJson(object.value(QLatin1String("id")));
-    const QJsonValue text = object.value(QLatin1String("text"));
-    const auto publishedAt = unsignedFromJson(object.value(QLatin1String("publishedAt")));
+    const auto id = unsignedFromJson(object.value(QLatin1String(Key::id)));
+    const QJsonValue text = object.value(QLatin1String(Key::text));
+    const auto publishedAt = unsignedFromJson(object.value(QLatin1String(Key::publishedAt)));
     if (!id || !text.isString() || !publishedAt)
         return std::nullopt;
     DeliveredMessage message;
@@ -51,8 +53,9 @@ std::optional<DeliveredMessage> messageFromJson(const QByteArray &json) {
 }
 
 std::optional<Gap> gapFromJson(const QJsonObject &object) {
-    const auto lastSeen = unsignedFromJson(object.value(QLatin1String("lastSeenId")));
-    const auto firstAvailable = unsignedFromJson(object.value(QLatin1String("firstAvailableId")));
+    const auto lastSeen = unsignedFromJson(object.value(QLatin1String(Key::lastSeenId)));
+    const auto firstAvailable =
+        unsignedFromJson(object.value(QLatin1String(Key::firstAvailableId)));
     if (!lastSeen || !firstAvailable)
         return std::nullopt;
     return Gap{*lastSeen, *firstAvailable};
@@ -71,8 +74,8 @@ std::optional<PollAnswer> pollAnswerFromJson(const QByteArray &json) {
     const QJsonObject object = objectFrom(json, &ok);
     if (!ok)
         return std::nullopt;
-    const QJsonValue messages = object.value(QLatin1String("messages"));
-    const auto lastId = unsignedFromJson(object.value(QLatin1String("lastId")));
+    const QJsonValue messages = object.value(QLatin1String(Key::messages));
+    const auto lastId = unsignedFromJson(object.value(QLatin1String(Key::lastId)));
     if (!messages.isArray() || !lastId)
         return std::nullopt;
     PollAnswer answer;
@@ -85,7 +88,7 @@ std::optional<PollAnswer> pollAnswerFromJson(const QByteArray &json) {
             return std::nullopt;
         answer.messages.append(std::move(*message));
     }
-    const QJsonValue gap = object.value(QLatin1String("gap"));
+    const QJsonValue gap = object.value(QLatin1String(Key::gap));
     if (gap.isObject())
         answer.gap = gapFromJson(gap.toObject());
     return answer;
@@ -96,7 +99,7 @@ QString errorFromJson(const QByteArray &json) {
     const QJsonObject object = objectFrom(json, &ok);
     if (!ok)
         return {};
-    return object.value(QLatin1String("error")).toString();
+    return object.value(QLatin1String(Key::error)).toString();
 }
 
 QUrl apiUrl(const QUrl &base, const QString &path, const QString &query) {

@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "publisher.h"
+#include "wirecontract.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDateTime>
@@ -72,9 +73,10 @@ int runPublish(const QStringList &arguments) {
     int exitCode = 1;
     QObject::connect(&publisher, &Publisher::published, &loop, [&](const DeliveredMessage &m) {
         if (parser.isSet(jsonOption)) {
-            const QJsonObject json{{QStringLiteral("id"), qint64(m.id)},
-                                   {QStringLiteral("text"), m.text},
-                                   {QStringLiteral("publishedAt"), m.publishedAtUs}};
+            namespace Key = PushLab::Wire::Key;
+            const QJsonObject json{{QLatin1String(Key::id), qint64(m.id)},
+                                   {QLatin1String(Key::text), m.text},
+                                   {QLatin1String(Key::publishedAt), m.publishedAtUs}};
             std::printf("%s\n", QJsonDocument(json).toJson(QJsonDocument::Compact).constData());
         } else {
             const QString when = QDateTime::fromMSecsSinceEpoch(m.publishedAtUs / 1000)

@@ -10,6 +10,7 @@
 #include "shortpollclient.h"
 #include "signalwatcher.h"
 #include "sseclient.h"
+#include "wirecontract.h"
 #include "wireformat.h"
 
 #include <QtCore/QCommandLineParser>
@@ -28,6 +29,8 @@
 #include <vector>
 
 namespace {
+
+namespace Key = PushLab::Wire::Key;
 
 constexpr int preflightTimeoutMs = 5000;
 
@@ -185,18 +188,18 @@ QJsonObject jsonEvent(const TrafficEvent &event) {
         QJsonArray messages;
         for (const DeliveredMessage &m : event.messages) {
             messages.append(QJsonObject{
-                {QStringLiteral("id"), qint64(m.id)},
-                {QStringLiteral("text"), m.text},
-                {QStringLiteral("publishedAt"), m.publishedAtUs},
+                {QLatin1String(Key::id), qint64(m.id)},
+                {QLatin1String(Key::text), m.text},
+                {QLatin1String(Key::publishedAt), m.publishedAtUs},
                 {QStringLiteral("latencyMs"), double(event.timeUs - m.publishedAtUs) / 1000.0}});
         }
-        o.insert(QStringLiteral("messages"), messages);
+        o.insert(QLatin1String(Key::messages), messages);
     }
     if (event.hasGap()) {
         o.insert(
-            QStringLiteral("gap"),
-            QJsonObject{{QStringLiteral("lastSeenId"), qint64(event.gapLastSeenId)},
-                        {QStringLiteral("firstAvailableId"), qint64(event.gapFirstAvailableId)}});
+            QLatin1String(Key::gap),
+            QJsonObject{{QLatin1String(Key::lastSeenId), qint64(event.gapLastSeenId)},
+                        {QLatin1String(Key::firstAvailableId), qint64(event.gapFirstAvailableId)}});
     }
     if (event.kind == TrafficEvent::Kind::ReconnectScheduled)
         o.insert(QStringLiteral("delayMs"), event.delayMs);
@@ -496,10 +499,17 @@ int runWatch(const QStringList &arguments) {
                                            QStringLiteral("pattern"), QStringLiteral("all"));
     const QCommandLineOption intervalOption(
         QStringLiteral("interval"),
-        QStringLiteral("Short-poll interval in ms, 50..60000 (default 1000)."),
+        QStringLiteral("Short-poll interval in ms, %1..%2 (default %3).")
+            .arg(ShortPollClient::minIntervalMs)
+            .arg(ShortPollClient::maxIntervalMs)
+            .arg(ShortPollClient::defaultIntervalMs),
         QStringLiteral("ms"));
     const QCommandLineOption timeoutOption(
-        QStringLiteral("timeout"), QStringLiteral("Long-poll timeout in s, 1..120 (default 30)."),
+        QStringLiteral("timeout"),
+        QStringLiteral("Long-poll timeout in s, %1..%2 (default %3).")
+            .arg(PushLab::Wire::longPollMinTimeoutS)
+            .arg(PushLab::Wire::longPollMaxTimeoutS)
+            .arg(PushLab::Wire::longPollDefaultTimeoutS),
         QStringLiteral("s"));
     const QCommandLineOption durationOption(QStringLiteral("duration"),
                                             QStringLiteral("Stop after this many seconds."),
