@@ -9,7 +9,6 @@
 Q_LOGGING_CATEGORY(lcCrowd, "pushlab.ui.crowd", QtWarningMsg)
 
 using PushLab::Pattern;
-using PushLab::patternIndex;
 
 CrowdController::CrowdController(QObject *parent)
     : QObject(parent)
@@ -29,27 +28,26 @@ void CrowdController::setBaseUrl(const QUrl &url) {
     m_baseUrl = url;
     // Crowds follow the server: restart the running ones against the new URL.
     for (Pattern p : PushLab::allPatterns) {
-        if (m_clients[patternIndex(p)] > 0)
-            setCrowd(p, m_clients[patternIndex(p)]);
+        if (m_clients[p] > 0)
+            setCrowd(p, m_clients[p]);
     }
 }
 
 bool CrowdController::isRunning(Pattern pattern) const {
-    const QProcess *process = m_processes[patternIndex(pattern)];
+    const QProcess *process = m_processes[pattern];
     return process && process->state() != QProcess::NotRunning;
 }
 
 void CrowdController::setCrowd(Pattern pattern, int clients, int shortPollIntervalMs) {
     clients = qBound(0, clients, maxClients);
     stop(pattern);
-    const int index = patternIndex(pattern);
-    m_clients[index] = clients;
+    m_clients[pattern] = clients;
     if (clients == 0) {
         Q_EMIT crowdChanged(pattern, 0);
         return;
     }
     if (!QFileInfo(m_cliPath).isExecutable()) {
-        m_clients[index] = 0;
+        m_clients[pattern] = 0;
         Q_EMIT failed(pattern, tr("Cannot start a crowd: %1 is missing.").arg(m_cliPath));
         Q_EMIT crowdChanged(pattern, 0);
         return;
@@ -81,16 +79,15 @@ void CrowdController::setCrowd(Pattern pattern, int clients, int shortPollInterv
     process->setProcessChannelMode(
         QProcess::ForwardedErrorChannel); // its progress, if anyone looks
     process->setStandardOutputFile(QProcess::nullDevice());
-    m_processes[index] = process;
+    m_processes[pattern] = process;
     connect(process, &QProcess::finished, this,
             [this, pattern, process](int exitCode, QProcess::ExitStatus status) {
-                const int i = patternIndex(pattern);
-                if (m_processes[i] != process)
+                if (m_processes[pattern] != process)
                     return; // replaced meanwhile
-                m_processes[i] = nullptr;
+                m_processes[pattern] = nullptr;
                 process->deleteLater();
-                if (m_clients[i] > 0) {
-                    m_clients[i] = 0;
+                if (m_clients[pattern] > 0) {
+                    m_clients[pattern] = 0;
                     if (status != QProcess::NormalExit || exitCode != 0)
                         Q_EMIT failed(pattern, tr("The %1 crowd stopped (exit code %2).")
                                                    .arg(PushLab::patternName(pattern))
@@ -100,10 +97,9 @@ void CrowdController::setCrowd(Pattern pattern, int clients, int shortPollInterv
             });
     connect(process, &QProcess::errorOccurred, this,
             [this, pattern, process](QProcess::ProcessError error) {
-                if (error == QProcess::FailedToStart &&
-                    m_processes[patternIndex(pattern)] == process) {
-                    m_processes[patternIndex(pattern)] = nullptr;
-                    m_clients[patternIndex(pattern)] = 0;
+                if (error == QProcess::FailedToStart && m_processes[pattern] == process) {
+                    m_processes[pattern] = nullptr;
+                    m_clients[pattern] = 0;
                     process->deleteLater();
                     Q_EMIT failed(pattern,
                                   tr("Cannot start %1: %2").arg(m_cliPath, process->errorString()));
@@ -116,7 +112,7 @@ void CrowdController::setCrowd(Pattern pattern, int clients, int shortPollInterv
 }
 
 void CrowdController::stop(Pattern pattern) {
-    QProcess *process = std::exchange(m_processes[patternIndex(pattern)], nullptr);
+    QProcess *process = std::exchange(m_processes[pattern], nullptr);
     if (!process)
         return;
     process->disconnect(this);
@@ -133,6 +129,6 @@ void CrowdController::stop(Pattern pattern) {
 void CrowdController::stopAll() {
     for (Pattern p : PushLab::allPatterns) {
         stop(p);
-        m_clients[patternIndex(p)] = 0;
+        m_clients[p] = 0;
     }
 }

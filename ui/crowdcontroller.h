@@ -5,8 +5,6 @@
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 
-#include <array>
-
 class QProcess;
 
 // A crowd of simulated clients per pattern, held by `pushlab-cli bench` in a process of its
@@ -33,9 +31,7 @@ public:
     // Holds `clients` simulated clients of `pattern` (0 ends the crowd). Short pollers ask
     // every `shortPollIntervalMs`. Replaces a running crowd of that pattern.
     void setCrowd(PushLab::Pattern pattern, int clients, int shortPollIntervalMs = 1000);
-    int clients(PushLab::Pattern pattern) const {
-        return m_clients[PushLab::patternIndex(pattern)];
-    }
+    int clients(PushLab::Pattern pattern) const { return m_clients[pattern]; }
     bool isRunning(PushLab::Pattern pattern) const;
     void stopAll();
 
@@ -48,6 +44,6 @@ private:
 
     QUrl m_baseUrl;
     QString m_cliPath;
-    std::array<QProcess *, 3> m_processes{}; // children
-    std::array<int, 3> m_clients{};
+    PushLab::PatternMap<QProcess *> m_processes; // children
+    PushLab::PatternMap<int> m_clients;
 };

@@ -1,5 +1,6 @@
 #include "crowdpanel.h"
 
+#include "clock.h"
 #include "crowdcontroller.h"
 #include "patterntheme.h"
 #include "serverstats.h"
@@ -12,17 +13,9 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
-#include <chrono>
-
 using PushLab::Pattern;
-using PushLab::patternIndex;
 
 namespace {
-
-qint64 monotonicMs() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 QLabel *figure(QWidget *parent) {
     auto *label = new QLabel(QStringLiteral("–"), parent);
@@ -71,9 +64,10 @@ CrowdPanel::CrowdPanel(QWidget *parent)
             header->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
         grid->addWidget(header, 0, column);
     }
+    int row = 0; // the headers'
     for (Pattern p : PushLab::allPatterns) {
-        const int row = patternIndex(p) + 1;
-        Row &r = m_rows[patternIndex(p)];
+        ++row;
+        Row &r = m_rows[p];
         auto *name = new QLabel(PushLab::patternName(p), this);
         QFont f = name->font();
         f.setBold(true);
@@ -132,7 +126,7 @@ CrowdPanel::CrowdPanel(QWidget *parent)
     connect(m_controller, &CrowdController::crowdChanged, this,
             [this](Pattern p, int) { updateRow(p); });
     connect(m_controller, &CrowdController::failed, this, [this](Pattern p, const QString &error) {
-        Row &r = m_rows[patternIndex(p)];
+        Row &r = m_rows[p];
         r.status->setText(error);
         r.status->setStyleSheet(
             QStringLiteral("color: %1;").arg(PatternTheme::errorColor().name()));
@@ -148,19 +142,18 @@ void CrowdPanel::setServerUrl(const QUrl &url) {
 }
 
 void CrowdPanel::setClients(Pattern pattern, int clients) {
-    m_rows[patternIndex(pattern)].clients->setValue(clients);
+    m_rows[pattern].clients->setValue(clients);
 }
 
 void CrowdPanel::toggle(Pattern pattern) {
     if (m_controller->clients(pattern) > 0)
         m_controller->setCrowd(pattern, 0);
     else
-        m_controller->setCrowd(pattern, m_rows[patternIndex(pattern)].clients->value(),
-                               m_interval->value());
+        m_controller->setCrowd(pattern, m_rows[pattern].clients->value(), m_interval->value());
 }
 
 void CrowdPanel::updateRow(Pattern pattern) {
-    Row &r = m_rows[patternIndex(pattern)];
+    Row &r = m_rows[pattern];
     const int clients = m_controller->clients(pattern);
     r.toggle->setText(clients > 0 ? tr("Stop crowd") : tr("Start crowd"));
     r.clients->setEnabled(clients == 0);
@@ -169,13 +162,13 @@ void CrowdPanel::updateRow(Pattern pattern) {
 }
 
 void CrowdPanel::setStats(const ServerStats &stats) {
-    m_meter.add(stats, monotonicMs());
+    m_meter.add(stats, PushLab::monotonicMs());
     showCosts();
 }
 
 void CrowdPanel::showCosts() {
     for (Pattern p : PushLab::allPatterns) {
-        Row &r = m_rows[patternIndex(p)];
+        Row &r = m_rows[p];
         const ServerCostMeter::Cost cost = m_meter.cost(p);
         r.open->setText(QLocale().toString(cost.open));
         if (!m_meter.hasRates()) {
@@ -191,7 +184,7 @@ void CrowdPanel::showCosts() {
 }
 
 QString CrowdPanel::costText(Pattern pattern) const {
-    const Row &r = m_rows[patternIndex(pattern)];
+    const Row &r = m_rows[pattern];
     return QStringLiteral("open %1, requests %2, bytes %3, delivered %4")
         .arg(r.open->text(), r.requests->text(), r.bytes->text(), r.delivered->text());
 }

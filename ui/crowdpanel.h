@@ -6,8 +6,6 @@
 #include <QtCore/QUrl>
 #include <QtWidgets/QWidget>
 
-#include <array>
-
 class CrowdController;
 class QLabel;
 class QPushButton;
@@ -53,6 +51,6 @@ private:
 
     CrowdController *m_controller = nullptr; // child
     QSpinBox *m_interval = nullptr;
-    std::array<Row, 3> m_rows{};
+    PushLab::PatternMap<Row> m_rows;
     ServerCostMeter m_meter;
 };

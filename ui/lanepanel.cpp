@@ -12,6 +12,12 @@
 
 using PushLab::Pattern;
 
+namespace {
+
+constexpr int CountColumns = 3; // the six counts in two rows
+
+} // namespace
+
 LanePanel::LanePanel(Pattern pattern, QWidget *parent)
     : QFrame(parent)
     , m_pattern(pattern) {
@@ -102,10 +108,10 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
     for (const Count &c : counts) {
         QLabel *label = addCount(c.key, c.title);
         label->setToolTip(c.help);
-        grid->addWidget(label, index / 3, index % 3);
+        grid->addWidget(label, index / CountColumns, index % CountColumns);
         ++index;
     }
-    for (int c = 0; c < 3; ++c)
+    for (int c = 0; c < CountColumns; ++c)
         grid->setColumnStretch(c, 1);
     layout->addLayout(grid);
 

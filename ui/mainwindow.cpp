@@ -83,7 +83,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_short = new ShortPollClient(this);
     m_long = new LongPollClient(this);
     m_sse = new SseClient(this);
-    m_clients = {m_short, m_long, m_sse};
+    m_clients[Pattern::ShortPoll] = m_short;
+    m_clients[Pattern::LongPoll] = m_long;
+    m_clients[Pattern::ServerSentEvents] = m_sse;
     m_publisher = new Publisher(this);
     m_statsPoller = new StatsPoller(this);
     m_network = new QNetworkAccessManager(this);
@@ -213,11 +215,10 @@ QWidget *MainWindow::buildTimeline() {
 
     int row = 1;
     for (Pattern p : PushLab::allPatterns) {
-        const size_t i = size_t(PushLab::patternIndex(p));
-        m_panels[i] = new LanePanel(p, box);
-        m_laneViews[i] = new LaneView(p, &m_timeline, m_viewport, box);
-        grid->addWidget(m_panels[i], row, 0);
-        grid->addWidget(m_laneViews[i], row, 1);
+        m_panels[p] = new LanePanel(p, box);
+        m_laneViews[p] = new LaneView(p, &m_timeline, m_viewport, box);
+        grid->addWidget(m_panels[p], row, 0);
+        grid->addWidget(m_laneViews[p], row, 1);
         grid->setRowStretch(row, 1);
         ++row;
     }
@@ -395,7 +396,7 @@ void MainWindow::showServerProblem(const QString &message, quint16 failedPort) {
 }
 
 void MainWindow::onTrafficEvent(const TrafficEvent &event) {
-    m_stats[size_t(PushLab::patternIndex(event.pattern))].add(event);
+    m_stats[event.pattern].add(event);
     m_timeline.addTrafficEvent(event);
     m_log->append(event);
     m_race->addTrafficEvent(event);
@@ -428,7 +429,7 @@ void MainWindow::onSlowTick() {
 }
 
 LatencySummary MainWindow::laneSummary(Pattern p) const {
-    return m_stats[size_t(PushLab::patternIndex(p))].total();
+    return m_stats[p].total();
 }
 
 void MainWindow::publish(const QString &text) {

@@ -7,8 +7,6 @@
 #include <QtCore/QUrl>
 #include <QtWidgets/QMainWindow>
 
-#include <array>
-
 class Composer;
 class CrowdPanel;
 class LanePanel;
@@ -71,15 +69,9 @@ public:
 
     // For tests and the benchmark.
     Composer *composer() const { return m_composer; }
-    PatternClient *client(PushLab::Pattern p) const {
-        return m_clients[size_t(PushLab::patternIndex(p))];
-    }
-    LanePanel *lanePanel(PushLab::Pattern p) const {
-        return m_panels[size_t(PushLab::patternIndex(p))];
-    }
-    LaneView *laneView(PushLab::Pattern p) const {
-        return m_laneViews[size_t(PushLab::patternIndex(p))];
-    }
+    PatternClient *client(PushLab::Pattern p) const { return m_clients[p]; }
+    LanePanel *lanePanel(PushLab::Pattern p) const { return m_panels[p]; }
+    LaneView *laneView(PushLab::Pattern p) const { return m_laneViews[p]; }
     LatencySummary laneSummary(PushLab::Pattern p) const;
     const TimelineModel &timelineModel() const { return m_timeline; }
     TimelineViewport *viewport() const { return m_viewport; }
@@ -116,7 +108,7 @@ private:
 
     // Models (no painting in them).
     TimelineModel m_timeline;
-    std::array<LatencyStats, 3> m_stats;
+    PushLab::PatternMap<LatencyStats> m_stats;
     TrafficLogModel *m_log = nullptr;             // child
     TrafficLogFilterModel *m_logFilter = nullptr; // child
     MessageRaceModel *m_race = nullptr;           // child
@@ -126,7 +118,7 @@ private:
     ShortPollClient *m_short = nullptr;
     LongPollClient *m_long = nullptr;
     SseClient *m_sse = nullptr;
-    std::array<PatternClient *, 3> m_clients{};
+    PushLab::PatternMap<PatternClient *> m_clients;
     Publisher *m_publisher = nullptr;
     StatsPoller *m_statsPoller = nullptr;
     QNetworkAccessManager *m_network = nullptr; // for Close streams
@@ -141,8 +133,8 @@ private:
     QSplitter *m_splitter = nullptr;
     TimeAxisView *m_axis = nullptr;
     TimelineLegend *m_legend = nullptr;
-    std::array<LanePanel *, 3> m_panels{};
-    std::array<LaneView *, 3> m_laneViews{};
+    PushLab::PatternMap<LanePanel *> m_panels;
+    PushLab::PatternMap<LaneView *> m_laneViews;
     QTabWidget *m_tabs = nullptr;
     QTableView *m_raceView = nullptr;
     QTableView *m_logView = nullptr;

@@ -22,8 +22,8 @@ QString formatMs(qint64 us) {
 std::optional<Pattern> MessageRaceModel::Row::winner() const {
     std::optional<Pattern> best;
     for (Pattern p : PushLab::allPatterns) {
-        const qint64 l = latencyUs[size_t(PushLab::patternIndex(p))];
-        if (l >= 0 && (!best || l < latencyUs[size_t(PushLab::patternIndex(*best))]))
+        const qint64 l = latencyUs[p];
+        if (l >= 0 && (!best || l < latencyUs[*best]))
             best = p;
     }
     return best;
@@ -33,10 +33,10 @@ qint64 MessageRaceModel::Row::leadUs() const {
     const auto w = winner();
     if (!w)
         return -1;
-    const qint64 first = latencyUs[size_t(PushLab::patternIndex(*w))];
+    const qint64 first = latencyUs[*w];
     qint64 second = -1;
     for (Pattern p : PushLab::allPatterns) {
-        const qint64 l = latencyUs[size_t(PushLab::patternIndex(p))];
+        const qint64 l = latencyUs[p];
         if (p != *w && l >= 0 && (second < 0 || l < second))
             second = l;
     }
@@ -46,12 +46,19 @@ qint64 MessageRaceModel::Row::leadUs() const {
 MessageRaceModel::MessageRaceModel(QObject *parent)
     : QAbstractTableModel(parent) {}
 
+std::optional<Pattern> MessageRaceModel::patternAt(int column) {
+    const int i = column - FirstPatternColumn;
+    if (i < 0 || i >= int(PushLab::patternCount))
+        return std::nullopt;
+    return PushLab::allPatterns[size_t(i)];
+}
+
 void MessageRaceModel::addPublished(const DeliveredMessage &message) {
     ensureRow(message);
 }
 
 void MessageRaceModel::addTrafficEvent(const TrafficEvent &event) {
-    const size_t lane = size_t(PushLab::patternIndex(event.pattern));
+    const Pattern lane = event.pattern;
     if (event.kind == Kind::RequestSent) {
         ++m_requestsSinceDelivery[lane];
         return;
@@ -76,7 +83,7 @@ void MessageRaceModel::addTrafficEvent(const TrafficEvent &event) {
 void MessageRaceModel::clear() {
     beginResetModel();
     m_rows.clear();
-    m_requestsSinceDelivery = {0, 0, 0};
+    m_requestsSinceDelivery = {};
     endResetModel();
 }
 
@@ -126,9 +133,8 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
         return {};
     const Row &r = m_rows[size_t(index.row())];
     const int column = index.column();
-    const bool isLane = column >= ShortPollColumn && column <= SseColumn;
-    const Pattern lanePattern = PushLab::allPatterns[size_t(isLane ? column - ShortPollColumn : 0)];
-    const size_t lane = size_t(PushLab::patternIndex(lanePattern));
+    const std::optional<Pattern> lane = patternAt(column);
+    const bool isLane = lane.has_value();
     const auto winner = r.winner();
 
     switch (role) {
@@ -147,10 +153,12 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
             return tr("%1, %2 ahead").arg(PushLab::patternName(*winner), formatMs(lead));
         }
         default:
-            if (r.latencyUs[lane] < 0)
+            if (!lane)
+                return {};
+            if (r.latencyUs[*lane] < 0)
                 return QStringLiteral("—");
-            return QString(formatMs(r.latencyUs[lane]) + QStringLiteral(" · ") +
-                           tr("%n req", nullptr, r.requests[lane]));
+            return QString(formatMs(r.latencyUs[*lane]) + QStringLiteral(" · ") +
+                           tr("%n req", nullptr, r.requests[*lane]));
         }
     case Qt::ToolTipRole:
         if (column == TextColumn)
@@ -158,18 +166,18 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
         if (isLane)
             return tr("%1: delivered %2 after publishing; %3 request(s) sent since its "
                       "previous delivery")
-                .arg(PushLab::patternName(lanePattern),
-                     r.latencyUs[lane] < 0 ? tr("not yet") : formatMs(r.latencyUs[lane]))
-                .arg(r.requests[lane]);
+                .arg(PushLab::patternName(*lane),
+                     r.latencyUs[*lane] < 0 ? tr("not yet") : formatMs(r.latencyUs[*lane]))
+                .arg(r.requests[*lane]);
         return {};
     case Qt::ForegroundRole:
-        if (isLane && r.latencyUs[lane] >= 0)
-            return QBrush(PatternTheme::color(lanePattern));
+        if (isLane && r.latencyUs[*lane] >= 0)
+            return QBrush(PatternTheme::color(*lane));
         if (column == FirstColumn && winner)
             return QBrush(PatternTheme::color(*winner));
         return {};
     case Qt::FontRole:
-        if ((isLane && winner && *winner == lanePattern) || (column == FirstColumn && winner)) {
+        if ((isLane && winner && *winner == *lane) || (column == FirstColumn && winner)) {
             QFont f;
             f.setBold(true);
             return f;
@@ -179,11 +187,11 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
         return int((isLane || column == IdColumn ? Qt::AlignRight : Qt::AlignLeft) |
                    Qt::AlignVCenter);
     case LatencyUsRole:
-        return isLane ? QVariant(r.latencyUs[lane]) : QVariant();
+        return isLane ? QVariant(r.latencyUs[*lane]) : QVariant();
     case RequestsRole:
-        return isLane ? QVariant(r.requests[lane]) : QVariant();
+        return isLane ? QVariant(r.requests[*lane]) : QVariant();
     case WinnerRole:
-        return winner ? QVariant(PushLab::patternIndex(*winner)) : QVariant();
+        return winner ? QVariant::fromValue(*winner) : QVariant();
     default:
         return {};
     }
@@ -192,19 +200,18 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
 QVariant MessageRaceModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal)
         return {};
-    if (role == Qt::ForegroundRole && section >= ShortPollColumn && section <= SseColumn)
-        return QBrush(PatternTheme::color(PushLab::allPatterns[size_t(section - ShortPollColumn)]));
+    const std::optional<Pattern> lane = patternAt(section);
+    if (role == Qt::ForegroundRole && lane)
+        return QBrush(PatternTheme::color(*lane));
     if (role != Qt::DisplayRole)
         return {};
+    if (lane)
+        return PushLab::patternName(*lane);
     switch (section) {
     case IdColumn:
         return tr("Id");
     case TextColumn:
         return tr("Message");
-    case ShortPollColumn:
-    case LongPollColumn:
-    case SseColumn:
-        return PushLab::patternName(PushLab::allPatterns[size_t(section - ShortPollColumn)]);
     case FirstColumn:
         return tr("First to arrive");
     }

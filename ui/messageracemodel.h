@@ -5,7 +5,6 @@
 
 #include <QtCore/QAbstractTableModel>
 
-#include <array>
 #include <deque>
 #include <optional>
 
@@ -17,24 +16,30 @@ class MessageRaceModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(MessageRaceModel)
 
 public:
-    enum Column {
+    // One column per pattern, in allPatterns order, between the text and the winner.
+    enum Column : int {
         IdColumn,
         TextColumn,
-        ShortPollColumn,
-        LongPollColumn,
-        SseColumn,
-        FirstColumn,
+        FirstPatternColumn,
+        FirstColumn = FirstPatternColumn + int(PushLab::patternCount),
         ColumnCount
     };
     enum Role { LatencyUsRole = Qt::UserRole + 1, RequestsRole, WinnerRole };
     static constexpr int DefaultMaxRows = 500;
 
+    static constexpr PushLab::PatternMap<qint64> notDelivered() {
+        PushLab::PatternMap<qint64> latencies;
+        for (qint64 &l : latencies)
+            l = -1;
+        return latencies;
+    }
+
     struct Row {
         quint64 id = 0;
         QString text;
         qint64 publishedAtUs = 0;
-        std::array<qint64, 3> latencyUs{-1, -1, -1}; // -1 = not delivered (yet)
-        std::array<int, 3> requests{0, 0, 0}; // requests sent since that lane's last delivery
+        PushLab::PatternMap<qint64> latencyUs = notDelivered(); // -1 = not delivered (yet)
+        PushLab::PatternMap<int> requests; // requests sent since that lane's last delivery
         std::optional<PushLab::Pattern> winner() const;
         // How far ahead the winner was of the next pattern to deliver (-1 = none yet).
         qint64 leadUs() const;
@@ -49,7 +54,11 @@ public:
     void setMaxRows(int rows);
 
     const Row &row(int r) const { return m_rows[size_t(r)]; }
-    static int columnFor(PushLab::Pattern p) { return ShortPollColumn + PushLab::patternIndex(p); }
+    static int columnFor(PushLab::Pattern p) {
+        return FirstPatternColumn + int(PushLab::patternOrdinal(p));
+    }
+    // The pattern a column shows; nullopt for the other columns.
+    static std::optional<PushLab::Pattern> patternAt(int column);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -63,6 +72,6 @@ private:
     void trim();
 
     std::deque<Row> m_rows; // ordered by id, newest (highest) first
-    std::array<int, 3> m_requestsSinceDelivery{0, 0, 0};
+    PushLab::PatternMap<int> m_requestsSinceDelivery;
     int m_maxRows = DefaultMaxRows;
 };

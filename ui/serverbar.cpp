@@ -8,6 +8,8 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPushButton>
 
+#include <numeric>
+
 using PushLab::Pattern;
 
 ServerBar::ServerBar(QWidget *parent)
@@ -72,11 +74,10 @@ bool ServerBar::isPushLabPeer(const ServerStats::Peer &peer) {
 }
 
 void ServerBar::setStats(const ServerStats &stats) {
-    std::array<int, 3> ours{0, 0, 0}, others{0, 0, 0};
+    PushLab::PatternMap<int> ours, others;
     QStringList details;
     for (const ServerStats::Peer &peer : stats.peers) {
-        const size_t i = size_t(PushLab::patternIndex(peer.pattern));
-        (isPushLabPeer(peer) ? ours : others)[i] += 1;
+        (isPushLabPeer(peer) ? ours : others)[peer.pattern] += 1;
         if (details.size() < 40)
             details.append(QStringLiteral("%1:%2 — %3 — %4")
                                .arg(peer.address)
@@ -91,20 +92,19 @@ void ServerBar::setStats(const ServerStats &stats) {
     const QLocale locale;
     QStringList parts;
     for (Pattern p : PushLab::allPatterns) {
-        const size_t i = size_t(PushLab::patternIndex(p));
         const qint64 count =
-            listedAll ? ours[i] + others[i] : qMax<qint64>(stats.patterns[p].open, 0);
+            listedAll ? ours[p] + others[p] : qMax<qint64>(stats.patterns[p].open, 0);
         if (count == 0)
             continue;
         QString part = QStringLiteral("<span style='color:%1'>■</span> %2 <b>%3</b>")
                            .arg(PatternTheme::color(p).name(), PushLab::patternName(p),
                                 locale.toString(count));
-        if (listedAll && others[i] > 0)
+        if (listedAll && others[p] > 0)
             part +=
-                tr(" (%n other)", nullptr, others[i]); // not PushLab lanes: browsers, curl (hover)
+                tr(" (%n other)", nullptr, others[p]); // not PushLab lanes: browsers, curl (hover)
         parts.append(part);
     }
-    const int otherTotal = others[0] + others[1] + others[2];
+    const int otherTotal = std::accumulate(others.begin(), others.end(), 0);
     QString text =
         tr("Connected: ") + (parts.isEmpty() ? tr("nobody") : parts.join(QStringLiteral(" · ")));
     if (listedAll && otherTotal == 0 && !parts.isEmpty())

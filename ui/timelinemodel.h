@@ -5,7 +5,6 @@
 
 #include <QtCore/QString>
 
-#include <array>
 #include <deque>
 #include <optional>
 
@@ -89,7 +88,7 @@ public:
     // Grows by one on every change: the view repaints only when it moved.
     quint64 revision() const { return m_revision; }
 
-    const TimelineLane &lane(PushLab::Pattern p) const { return m_lanes[PushLab::patternIndex(p)]; }
+    const TimelineLane &lane(PushLab::Pattern p) const { return m_lanes[p]; }
     const std::deque<TimelineGuide> &guides() const { return m_guides; }
     const TimelineGuide *guide(quint64 id) const;
 
@@ -107,7 +106,7 @@ public:
                         double x, double tolerancePx, qint64 nowUs) const;
 
 private:
-    TimelineLane &laneRef(PushLab::Pattern p) { return m_lanes[PushLab::patternIndex(p)]; }
+    TimelineLane &laneRef(PushLab::Pattern p) { return m_lanes[p]; }
     TimelineSpan *openSpan(TimelineLane &lane, quint64 requestId);
     void closeSpan(TimelineLane &lane, TimelineSpan &span, qint64 timeUs, TimelineSpan::Outcome o);
     void closeAllOpen(TimelineLane &lane, qint64 timeUs, TimelineSpan::Outcome o);
@@ -116,7 +115,7 @@ private:
     void addMarker(TimelineLane &lane, TimelineMarker::Kind kind, qint64 timeUs,
                    const QString &detail);
 
-    std::array<TimelineLane, 3> m_lanes;
+    PushLab::PatternMap<TimelineLane> m_lanes;
     std::deque<TimelineGuide> m_guides; // ordered by id (and so by publish time)
     qint64 m_retentionUs = DefaultRetentionUs;
     int m_maxItems = DefaultMaxItemsPerLane;

@@ -13,9 +13,7 @@ public:
     explicit TrafficLogFilterModel(QObject *parent = nullptr);
 
     void setPatternShown(PushLab::Pattern p, bool shown);
-    bool isPatternShown(PushLab::Pattern p) const {
-        return m_shown[size_t(PushLab::patternIndex(p))];
-    }
+    bool isPatternShown(PushLab::Pattern p) const { return m_shown[p]; }
     const PatternSet &shownPatterns() const { return m_shown; }
 
 protected:

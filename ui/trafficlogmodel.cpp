@@ -237,7 +237,7 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const {
             return int(Qt::AlignLeft | Qt::AlignVCenter);
         }
     case PatternRole:
-        return PushLab::patternIndex(r.pattern);
+        return QVariant::fromValue(r.pattern);
     case TimeUsRole:
         return r.timeUs;
     default:
@@ -278,7 +278,7 @@ bool TrafficLogModel::writeCsv(QIODevice &out, const PatternSet &shown) const {
         return QByteArray::number(v);
     };
     for (const TrafficLogRow &r : m_rows) {
-        if (!shown[size_t(PushLab::patternIndex(r.pattern))])
+        if (!shown[r.pattern])
             continue;
         const bool hasMessages = r.messageCount > 0;
         buffer += number(r.timeUs) + ',' + csvField(formatTime(r.timeUs)) + ',' +
@@ -301,7 +301,7 @@ bool TrafficLogModel::writeCsv(QIODevice &out, const PatternSet &shown) const {
 bool TrafficLogModel::writeJson(QIODevice &out, const PatternSet &shown) const {
     QJsonArray rows;
     for (const TrafficLogRow &r : m_rows) {
-        if (!shown[size_t(PushLab::patternIndex(r.pattern))])
+        if (!shown[r.pattern])
             continue;
         QJsonObject o{
             {QStringLiteral("timeUs"), r.timeUs},

@@ -5,7 +5,6 @@
 
 #include <QtCore/QAbstractTableModel>
 
-#include <array>
 #include <deque>
 #include <vector>
 
@@ -28,8 +27,13 @@ struct TrafficLogRow {
     QString detail; // error, stop reason, SSE event type, reconnect delay
 };
 
-using PatternSet = std::array<bool, 3>; // indexed by PushLab::patternIndex
-inline constexpr PatternSet allPatternsShown{true, true, true};
+using PatternSet = PushLab::PatternMap<bool>; // shown or not, per pattern
+inline constexpr PatternSet allPatternsShown = [] {
+    PatternSet shown;
+    for (bool &s : shown)
+        s = true;
+    return shown;
+}();
 
 // Every traffic event as a table row, newest last. Bounded to maxRows() (oldest dropped).
 // append() only queues: flush() inserts the queued rows in one batch, so a flood of events

@@ -32,9 +32,8 @@ private:
 private Q_SLOTS:
     void everyDeliveryIsCounted_data() {
         QTest::addColumn<Pattern>("pattern");
-        QTest::newRow("sse") << Pattern::ServerSentEvents;
-        QTest::newRow("long poll") << Pattern::LongPoll;
-        QTest::newRow("short poll") << Pattern::ShortPoll;
+        for (Pattern p : PushLab::allPatterns) // every pattern the bench can hold
+            QTest::newRow(qPrintable(PushLab::patternName(p))) << p;
     }
 
     void everyDeliveryIsCounted() {

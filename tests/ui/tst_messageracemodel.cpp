@@ -57,11 +57,11 @@ void TestMessageRaceModel::winnerAndLead() {
     QCOMPARE(row.leadUs(), qint64(100));
     QCOMPARE(model.index(0, MessageRaceModel::FirstColumn).data().toString(),
              QStringLiteral("SSE, 0.10 ms ahead"));
-    QCOMPARE(model.index(0, MessageRaceModel::ShortPollColumn)
+    QCOMPARE(model.index(0, MessageRaceModel::columnFor(Pattern::ShortPoll))
                  .data(MessageRaceModel::LatencyUsRole)
                  .toLongLong(),
              qint64(400'000));
-    QVERIFY(model.index(0, MessageRaceModel::ShortPollColumn)
+    QVERIFY(model.index(0, MessageRaceModel::columnFor(Pattern::ShortPoll))
                 .data()
                 .toString()
                 .startsWith(QLatin1String("400.0 ms")));
@@ -78,11 +78,11 @@ void TestMessageRaceModel::requestsAreChargedToTheNextDelivery() {
     model.addTrafficEvent(delivery(Pattern::ServerSentEvents, T0 + 10, {a}));
     QCOMPARE(model.rowCount(), 2);
     // Row 0 is the newest (b).
-    QCOMPARE(model.row(1).requests[0], 4); // short poll: 4 requests brought "a"
-    QCOMPARE(model.row(0).requests[0], 0); // ... and "b" came in the same answer
-    QCOMPARE(model.row(1).requests[1], 1);
-    QCOMPARE(model.row(1).requests[2], 0); // SSE: no new request needed
-    QCOMPARE(model.index(1, MessageRaceModel::ShortPollColumn)
+    QCOMPARE(model.row(1).requests[Pattern::ShortPoll], 4); // short poll: 4 requests brought "a"
+    QCOMPARE(model.row(0).requests[Pattern::ShortPoll], 0); // ... and "b" came in the same answer
+    QCOMPARE(model.row(1).requests[Pattern::LongPoll], 1);
+    QCOMPARE(model.row(1).requests[Pattern::ServerSentEvents], 0); // SSE: no new request needed
+    QCOMPARE(model.index(1, MessageRaceModel::columnFor(Pattern::ShortPoll))
                  .data(MessageRaceModel::RequestsRole)
                  .toInt(),
              4);
@@ -114,7 +114,7 @@ void TestMessageRaceModel::duplicatesDoNotChangeLatency() {
     const DeliveredMessage m{3, QStringLiteral("x"), T0};
     model.addTrafficEvent(delivery(Pattern::ServerSentEvents, T0 + 100, {m}));
     model.addTrafficEvent(delivery(Pattern::ServerSentEvents, T0 + 9'000, {m}));
-    QCOMPARE(model.row(0).latencyUs[2], qint64(100));
+    QCOMPARE(model.row(0).latencyUs[Pattern::ServerSentEvents], qint64(100));
 }
 
 QTEST_MAIN(TestMessageRaceModel)

@@ -107,8 +107,9 @@ void TestTrafficLogModel::filterByPattern() {
     QAbstractItemModelTester tester(&filter,
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
     for (int i = 0; i < 30; ++i)
-        model.append(
-            traffic(Kind::RequestSent, PushLab::allPatterns[size_t(i % 3)], T0 + i, quint64(i)));
+        model.append(traffic(Kind::RequestSent,
+                             PushLab::allPatterns[size_t(i) % PushLab::patternCount], T0 + i,
+                             quint64(i)));
     model.flush();
     QCOMPARE(filter.rowCount(), 30);
     filter.setPatternShown(Pattern::ShortPoll, false);
@@ -156,7 +157,8 @@ void TestTrafficLogModel::exportCsv() {
 
     QBuffer onlySse;
     onlySse.open(QIODevice::WriteOnly);
-    PatternSet shown{false, false, true};
+    PatternSet shown;
+    shown[Pattern::ServerSentEvents] = true;
     QVERIFY(model.writeCsv(onlySse, shown));
     const QList<QByteArray> sseLines = onlySse.data().trimmed().split('\n');
     QCOMPARE(sseLines.size(), 2);
@@ -200,7 +202,9 @@ void TestTrafficLogModel::exportJson() {
 
     QBuffer onlyShort;
     onlyShort.open(QIODevice::WriteOnly);
-    QVERIFY(model.writeJson(onlyShort, PatternSet{true, false, false}));
+    PatternSet shortOnly;
+    shortOnly[Pattern::ShortPoll] = true;
+    QVERIFY(model.writeJson(onlyShort, shortOnly));
     QCOMPARE(QJsonDocument::fromJson(onlyShort.data()).object().value(u"events").toArray().size(),
              0);
 }
