@@ -10,6 +10,9 @@
     const STATS_PERIOD_MS = 2000;
 
     const { formatLatency, LatencySamples, IdLedger, isLoopbackHost, shellQuote, shortAgent } = window.PushLabCore;
+    // The wire contract (contract.js, generated from common/wirecontract.h): defaults, ranges, names.
+    const Wire = window.PushLabWire;
+    const seconds = (ms) => `${ms / 1000} s`;
     const $ = (sel, root = document) => root.querySelector(sel);
 
     function el(tag, className, text) {
@@ -810,9 +813,13 @@
              `curl -H 'Content-Type: application/json' -d '{"text": "Hello as JSON"}' ${o}/api/messages`],
             ['GET', '/api/messages?since=N', 'Short poll: answers at once with the messages after id N (since=0: the whole history).',
              `curl ${shellQuote(`${o}/api/messages?since=0`)}`],
-            ['GET', '/api/messages/wait?since=N&timeout=S', 'Long poll: held until a message after N exists; 204 after S seconds.',
-             `curl -i ${shellQuote(`${o}/api/messages/wait?timeout=30`)}`],
-            ['GET', '/api/events', 'Server-Sent Events: one open stream, one event per message; resumes from Last-Event-ID.',
+            ['GET', '/api/messages/wait?since=N&timeout=S',
+             'Long poll: held until a message after N exists; 204 after S seconds ' +
+             `(${Wire.longPollMinTimeoutS} to ${Wire.longPollMaxTimeoutS}, default ${Wire.longPollDefaultTimeoutS}).`,
+             `curl -i ${shellQuote(`${o}/api/messages/wait?timeout=${Wire.longPollDefaultTimeoutS}`)}`],
+            ['GET', '/api/events',
+             'Server-Sent Events: one open stream, one event per message, a heartbeat comment when idle ' +
+             `(every ${seconds(Wire.heartbeatDefaultMs)} unless the server runs with --heartbeat); resumes from Last-Event-ID.`,
              `curl -N ${o}/api/events`],
             ['GET', '/api/events', 'Resume a stream after a given id (replays what came later; here: this page\'s last).',
              resumeCommand()],
@@ -820,7 +827,7 @@
              `curl ${o}/api/stats`],
             ['GET', '/updatemessage?message=X', 'Original demo: publish by query string.',
              `curl ${shellQuote(`${o}/updatemessage?message=Hello`)}`],
-            ['GET', '/getmessage', 'Original demo: plain-text long poll (30 s, then “No new messages”).',
+            ['GET', '/getmessage', `Original demo: plain-text long poll (${Wire.seedWaitDefaultS} s, then “No new messages”).`,
              `curl ${o}/getmessage`],
             ['GET', '/events', 'Original demo: SSE with the bare text in data lines.',
              `curl -N ${o}/events`],
@@ -949,8 +956,35 @@
         }
     }
 
+    // ---- the contract's defaults ----------------------------------------------------------------
+    // The long-poll timeout choices are those within the server's range, with its default selected
+    // (added if the list lacks it); texts marked data-wire show the contract's figures.
+    function applyContract() {
+        const select = $('#lane-long [data-role="timeout"]');
+        for (const option of [...select.options]) {
+            const s = Number(option.value);
+            if (s < Wire.longPollMinTimeoutS || s > Wire.longPollMaxTimeoutS)
+                option.remove();
+        }
+        const value = String(Wire.longPollDefaultTimeoutS);
+        let chosen = [...select.options].find((o) => o.value === value);
+        if (!chosen) {
+            chosen = el('option', '', `${value} s`);
+            chosen.value = value;
+            select.insertBefore(chosen, [...select.options].find((o) => Number(o.value) > Number(value)) ?? null);
+        }
+        chosen.defaultSelected = true;
+        select.value = value;
+        select.title = `The server holds a poll ${Wire.longPollMinTimeoutS} to ${Wire.longPollMaxTimeoutS} s ` +
+                       `(default ${value} s)`;
+        const texts = { retry: seconds(Wire.retryDefaultMs), heartbeat: seconds(Wire.heartbeatDefaultMs) };
+        for (const node of document.querySelectorAll('[data-wire]'))
+            node.textContent = texts[node.dataset.wire] ?? '';
+    }
+
     // ---- start --------------------------------------------------------------------------------
     function main() {
+        applyContract();
         $('#server-origin').textContent = location.origin;
         updateClockNotice();
         renderRoutes();

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -256,6 +257,42 @@ async function run() {
             throw new Error(`GET / answered ${response && response.status()}`);
         await waitForLanes(page, 'SSE open, long poll waiting, short poll polling',
             (l) => l.sse && l.sse.state === 'open' && l.long.state === 'waiting' && Number(l.short.stats.requests) >= 1);
+    });
+
+    await check('the page takes its defaults from the served contract.js (common/wirecontract.h)', async () => {
+        const response = await fetch(`${base}contract.js`);
+        const source = await response.text();
+        if (response.status !== 200 || !/javascript/.test(response.headers.get('content-type') || ''))
+            throw new Error(`GET /contract.js answered ${response.status} ${response.headers.get('content-type')}`);
+        const sandbox = {};
+        vm.runInNewContext(source, sandbox, { filename: 'contract.js' });
+        const wire = sandbox.PushLabWire;
+        if (!wire || typeof wire.longPollDefaultTimeoutS !== 'number')
+            throw new Error(`contract.js defines no PushLabWire: ${source.slice(0, 200)}`);
+        const shown = await page.evaluate(() => ({
+            wire: JSON.stringify(window.PushLabWire),
+            timeout: document.querySelector('#lane-long [data-role="timeout"]').value,
+            options: [...document.querySelectorAll('#lane-long [data-role="timeout"] option')].map((o) => Number(o.value)),
+            retry: document.querySelector('#lane-sse [data-wire="retry"]').textContent,
+            routes: [...document.querySelectorAll('#routes-body tr')].map((r) => r.textContent).join('\n'),
+        }));
+        if (shown.wire !== JSON.stringify(wire))
+            throw new Error(`the page's PushLabWire ${shown.wire} is not the served ${JSON.stringify(wire)}`);
+        const def = wire.longPollDefaultTimeoutS;
+        if (shown.timeout !== String(def))
+            throw new Error(`the long-poll timeout select shows ${shown.timeout}, not the contract's default ${def}`);
+        if (!shown.options.every((s) => s >= wire.longPollMinTimeoutS && s <= wire.longPollMaxTimeoutS))
+            throw new Error(`the long-poll timeout offers ${shown.options}, outside ${wire.longPollMinTimeoutS}..${wire.longPollMaxTimeoutS}`);
+        if (shown.retry !== `${wire.retryDefaultMs / 1000} s`)
+            throw new Error(`the SSE lane says the browser reconnects after "${shown.retry}"`);
+        for (const phrase of [`timeout=${def}`, `default ${def})`, `(${wire.seedWaitDefaultS} s, then`,
+                              `every ${wire.heartbeatDefaultMs / 1000} s`])
+            if (!shown.routes.includes(phrase))
+                throw new Error(`the route table does not say "${phrase}"`);
+        // The lane asks with that default: its requests carry it.
+        const asked = requests.filter((u) => new URL(u).pathname === '/api/messages/wait');
+        if (!asked.length || !asked.every((u) => new URL(u).searchParams.get('timeout') === String(def)))
+            throw new Error(`the long-poll lane asked ${asked.slice(0, 3).join(', ')}`);
     });
 
     const batch = ['E2E message 1', 'E2E message 2', 'Grüße aus Köln 👋 — UTF-8', 'E2E message 4', 'E2E message 5'];

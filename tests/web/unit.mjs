@@ -164,3 +164,36 @@ test('shortAgent', async (t) => {
     for (const [name, ua, expected] of rows)
         await t.test(name, () => assert.equal(shortAgent(ua), expected));
 });
+
+// The generated contract.js (common/wirecontract.h as the page sees it), when the build says where
+// it is (CTest sets PUSHLAB_CONTRACT_JS). Its exact values are pinned by tst_wirecontract; here: it
+// runs on its own in a fresh context as the browser runs it, and its figures are consistent.
+test('contract.js', { skip: process.env.PUSHLAB_CONTRACT_JS ? false : 'PUSHLAB_CONTRACT_JS is not set' }, async (t) => {
+    const file = process.env.PUSHLAB_CONTRACT_JS;
+    const context = {};
+    vm.runInNewContext(readFileSync(file, 'utf8'), context, { filename: file });
+    const wire = context.PushLabWire;
+    await t.test('defines a frozen PushLabWire', () => {
+        assert.equal(typeof wire, 'object');
+        assert.ok(Object.isFrozen(wire) && Object.isFrozen(wire.Key) && Object.isFrozen(wire.GapReason));
+    });
+    const ranges = [
+        ['long-poll timeout', 'longPollMinTimeoutS', 'longPollDefaultTimeoutS', 'longPollMaxTimeoutS'],
+        ['heartbeat', 'heartbeatMinMs', 'heartbeatDefaultMs', 'heartbeatMaxMs'],
+    ];
+    for (const [name, min, def, max] of ranges) {
+        await t.test(`${name}: min <= default <= max, whole numbers`, () => {
+            for (const key of [min, def, max])
+                assert.ok(Number.isInteger(wire[key]) && wire[key] > 0, `${key} = ${wire[key]}`);
+            assert.ok(wire[min] <= wire[def] && wire[def] <= wire[max]);
+        });
+    }
+    await t.test('names the page relies on', () => {
+        for (const key of ['seedWaitDefaultS', 'retryDefaultMs', 'missedHeartbeatsBeforeDead'])
+            assert.ok(Number.isInteger(wire[key]) && wire[key] > 0, key);
+        for (const key of ['heartbeatHeader', 'lastIdHeader', 'messageEvent', 'gapEvent'])
+            assert.equal(typeof wire[key], 'string', key);
+        for (const key of ['id', 'text', 'publishedAt', 'messages', 'lastId', 'gap', 'lastSeenId', 'firstAvailableId'])
+            assert.equal(typeof wire.Key[key], 'string', key);
+    });
+});
