@@ -1,8 +1,14 @@
 #include "listener.h"
 
+#include "httpresponse.h"
+
 #include <QtCore/QSignalBlocker>
 #include <QtNetwork/QTcpSocket>
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 Listener::Listener(AcceptHook hook, QObject *parent)
@@ -22,6 +28,34 @@ void Listener::incomingConnection(qintptr socketDescriptor) {
 void Listener::setAdoptOnly() {
     m_adoptOnly = true;
     pauseAccepting();
+}
+
+void Listener::refuse(QTcpSocket *socket) {
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->write(
+        HttpResponse::error(503, QStringLiteral("The server is at its connection limit; try "
+                                                "again later."))
+            .closeConnection()
+            .toBytes());
+    socket->disconnectFromHost();
+}
+
+bool Listener::shareListeningSocket(qintptr listeningSocket) {
+    const int descriptor = ::fcntl(int(listeningSocket), F_DUPFD_CLOEXEC, 0);
+    if (descriptor < 0)
+        return false;
+    if (!setSocketDescriptor(descriptor)) {
+        ::close(descriptor);
+        return false;
+    }
+    setAdoptOnly();
+    return true;
+}
+
+bool Listener::setNoDelayInherited() {
+    // Small answers and pushes must not wait for Nagle.
+    const int one = 1;
+    return ::setsockopt(int(socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0;
 }
 
 void Listener::adopt(const std::vector<qintptr> &socketDescriptors) {

@@ -37,8 +37,16 @@ public:
     }
     // Never accept on the (shared) listening socket: only adopt().
     void setAdoptOnly();
+    // Listens on a descriptor of its own for another loop's listening socket (so that it is a
+    // listening QTcpServer, what QHttpServer serves from) and only adopts. False: errno says.
+    bool shareListeningSocket(qintptr listeningSocket);
+    // Sets TCP_NODELAY on the listening socket: Linux gives it to every accepted socket,
+    // which saves a setsockopt(2) per connection. Whether that worked.
+    bool setNoDelayInherited();
     // Serves connections accepted by another loop's listener (from that loop's router).
     void adopt(const std::vector<qintptr> &socketDescriptors);
+    // Answers 503 (the server is at its connection cap) and closes; the socket deletes itself.
+    static void refuse(QTcpSocket *socket);
     // Hands a kept connection to QHttpServer now. Bytes already read into the socket are not
     // parsed until readyRead is emitted again.
     void serve(QTcpSocket *socket);

@@ -42,6 +42,31 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     return info;
 }
 
+bool RequestInfo::saysHttp10(QByteArrayView bytes) {
+    qsizetype start = 0;
+    while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n'))
+        ++start;
+    const qsizetype end = bytes.indexOf('\n', start);
+    if (end < 0)
+        return false;
+    QByteArrayView line = bytes.sliced(start, end - start);
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return line.endsWith(" HTTP/1.0");
+}
+
+std::optional<quint64> RequestInfo::parseUnsigned(const QString &text) {
+    if (text.isEmpty() || text.size() > 20)
+        return std::nullopt;
+    for (QChar ch : text) {
+        if (ch < u'0' || ch > u'9')
+            return std::nullopt;
+    }
+    bool ok = false;
+    const quint64 value = text.toULongLong(&ok);
+    return ok ? std::optional<quint64>(value) : std::nullopt;
+}
+
 namespace {
 
 bool isTokenChar(char ch) {

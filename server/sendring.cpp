@@ -1,5 +1,7 @@
 #include "sendring.h"
 
+#include <atomic>
+
 #include <QtCore/QString>
 
 #include <algorithm>
@@ -86,16 +88,23 @@ SendRing::~SendRing() {
 #endif
 }
 
+namespace {
+std::atomic<bool> ioUringWanted{true};
+}
+
+void SendRing::setIoUringWanted(bool wanted) {
+    ioUringWanted.store(wanted);
+}
+
 SendRing &SendRing::forThisThread() {
-    static const bool wanted = qEnvironmentVariable("PUSHLAB_IO_URING") != QLatin1String("0");
-    thread_local SendRing ring(wanted);
+    thread_local SendRing ring(ioUringWanted.load());
     return ring;
 }
 
 bool SendRing::ioUringByDefault() {
+    if (!ioUringWanted.load())
+        return false;
     static const bool available = [] {
-        if (qEnvironmentVariable("PUSHLAB_IO_URING") == QLatin1String("0"))
-            return false;
         const SendRing probe(true);
         return probe.usesIoUring();
     }();

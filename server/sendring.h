@@ -33,9 +33,12 @@ public:
     explicit SendRing(bool tryIoUring);
     ~SendRing();
 
-    // This thread's ring, created on first use: io_uring unless PUSHLAB_IO_URING=0.
+    // Process policy (app/ reads PUSHLAB_IO_URING): whether rings made from now on try
+    // io_uring. Call before the server's threads start.
+    static void setIoUringWanted(bool wanted);
+    // This thread's ring, created on first use: io_uring unless turned off.
     static SendRing &forThisThread();
-    // Whether the process default (PUSHLAB_IO_URING, the build and the kernel) is io_uring.
+    // Whether the process default (setIoUringWanted, the build and the kernel) is io_uring.
     static bool ioUringByDefault();
 
     bool usesIoUring() const { return m_ring != nullptr; }

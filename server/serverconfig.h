@@ -1,23 +1,26 @@
 #pragma once
 
+#include "wirecontract.h"
+
 #include <QtNetwork/QHostAddress>
 
-// Everything the push server can be told at start. Defaults are what `pushlab-cli serve`
-// and the window use.
+// Everything the push server can be told at start. These are the library's defaults; the
+// executables start from them and change what their options say (app/common/serveroptions:
+// `pushlab` and `pushlab-cli serve` also use one fan-out helper per core by default).
 struct ServerConfig {
     QHostAddress bindAddress{QHostAddress::LocalHost};
-    quint16 port = 8050;                 // 0 picks a free port
-    int historySize = 1000;              // messages kept for since= / Last-Event-ID replay
-    double tickerSeconds = 0;            // > 0: publish "Message N" every so many seconds
-    int heartbeatMs = 15000;             // SSE comment heartbeat
-    int sseRetryMs = 2000;               // SSE `retry:` sent first on every stream
+    quint16 port = 8050;      // 0 picks a free port
+    int historySize = 1000;   // messages kept for since= / Last-Event-ID replay
+    double tickerSeconds = 0; // > 0: publish "Message N" every so many seconds
+    int heartbeatMs = PushLab::Wire::heartbeatDefaultMs; // SSE comment heartbeat
+    int sseRetryMs = PushLab::Wire::retryDefaultMs;      // SSE `retry:` sent first on every stream
     int maxConnections = 20000;          // beyond: 503 (capped by the open-file limit)
     qint64 maxUnsentBytes = 1 << 20;     // a subscriber that stops reading is dropped past this
     qint64 maxRequestBytes = 512 * 1024; // request line + headers + body
     int maxHeaderBytes = 16 * 1024;
     int requestTimeoutMs = 10000;   // a request not complete by then gets 408
     int keepAliveTimeoutMs = 75000; // an idle keep-alive connection is closed after this
-    int seedWaitSeconds = 30;       // GET /getmessage
+    int seedWaitSeconds = PushLab::Wire::seedWaitDefaultS; // GET /getmessage
     int listenBacklog = 4096;
     // Event loops (threads) serving connections under ServerHost: one listens and hands each
     // new connection to the least busy loop; all share one message history. A PushServer on
@@ -26,4 +29,6 @@ struct ServerConfig {
     // Threads that send one SSE fan-out together (the loop's own and helpers), for fan-outs to
     // many streams. 1: the loop alone.
     int fanOutThreads = 1;
+    // Each loop waits on epoll (EpollEventDispatcher, with the fast path); false keeps Qt's.
+    bool epollDispatcher = true;
 };

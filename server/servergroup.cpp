@@ -1,7 +1,7 @@
 #include "servergroup.h"
 
 #include "clock.h"
-#include "pushserver.h"
+#include "serverloop.h"
 
 ServerGroup::ServerGroup(int historySize, quint64 firstId)
     : m_historySize(historySize)
@@ -10,7 +10,7 @@ ServerGroup::ServerGroup(int historySize, quint64 firstId)
     , m_log(historySize, m_firstId)
     , m_lastId(m_log.lastId()) {}
 
-int ServerGroup::join(PushServer *loop) {
+int ServerGroup::join(ServerLoop *loop) {
     m_loops.push_back(loop);
     m_connections.emplace_back(0);
     return int(m_loops.size()) - 1;

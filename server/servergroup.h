@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-class PushServer;
+class ServerLoop;
 
 // What the event loops of one server share: the message history, the list of loops and how
 // many connections each serves. Every loop keeps a replica of the history (a MessageLog of its
@@ -24,9 +24,9 @@ public:
     ServerGroup(int historySize, quint64 firstId);
 
     // Called by each loop's constructor, before any loop runs; returns the loop's index.
-    int join(PushServer *loop);
+    int join(ServerLoop *loop);
     int loopCount() const { return int(m_loops.size()); }
-    PushServer *loop(int index) const { return m_loops[std::size_t(index)]; }
+    ServerLoop *loop(int index) const { return m_loops[std::size_t(index)]; }
 
     int historySize() const { return m_historySize; }
     quint64 firstId() const { return m_firstId; }
@@ -54,6 +54,6 @@ private:
     mutable std::mutex m_mutex;
     MessageLog m_log; // guarded by m_mutex
     std::atomic<quint64> m_lastId;
-    std::vector<PushServer *> m_loops;
+    std::vector<ServerLoop *> m_loops;
     std::deque<std::atomic<int>> m_connections; // a deque: atomics cannot move
 };

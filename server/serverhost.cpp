@@ -3,8 +3,7 @@
 #include "clock.h"
 #include "epolleventdispatcher.h"
 #include "pushserver.h"
-
-#include <malloc.h>
+#include "servergroup.h"
 
 ServerHost::ServerHost(const ServerConfig &config, QObject *parent)
     : QObject(parent)
@@ -17,10 +16,6 @@ ServerHost::~ServerHost() {
 bool ServerHost::start(QString *errorMessage) {
     if (isRunning())
         return true;
-    // Thousands of connections arriving at once grow the heap in many small steps (each an
-    // mprotect on the thread's arena): growing it 64 MiB at a time took a tenth off the CPU
-    // of accepting 10,000 streams. Address space only; untouched pages cost no memory.
-    mallopt(M_TOP_PAD, 64 * 1024 * 1024);
     const int count = qBound(1, m_config.threads, 64);
     auto group =
         std::make_shared<ServerGroup>(m_config.historySize, quint64(PushLab::wallClockUs()));
@@ -28,9 +23,9 @@ bool ServerHost::start(QString *errorMessage) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(count == 1 ? QStringLiteral("pushlab-server")
                                          : QStringLiteral("pushlab-server-%1").arg(i));
-        // Each loop waits on epoll (see EpollEventDispatcher); PUSHLAB_EVENT_DISPATCHER=qt
-        // keeps Qt's default, for comparison. The thread owns and deletes it at the end.
-        if (qgetenv("PUSHLAB_EVENT_DISPATCHER") != "qt")
+        // Each loop waits on epoll (see EpollEventDispatcher) unless the config keeps Qt's
+        // default, for comparison. The thread owns and deletes it at the end.
+        if (m_config.epollDispatcher)
             thread->setEventDispatcher(new EpollEventDispatcher);
         thread->start();
         ServerConfig config = m_config;

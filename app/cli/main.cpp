@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "processpolicy.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
@@ -23,6 +24,7 @@ void printUsage(FILE *to) {
 } // namespace
 
 int main(int argc, char *argv[]) {
+    ProcessPolicy::apply(); // before any thread starts
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pushlab-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PUSHLAB_VERSION));

@@ -1,5 +1,8 @@
 #include "serveroptions.h"
 
+#include "processpolicy.h"
+#include "wirecontract.h"
+
 #include <QtCore/QThread>
 #include <QtCore/QUrl>
 
@@ -36,7 +39,10 @@ ServerOptions::ServerOptions(QCommandLineParser *parser)
                        QStringLiteral("Publish \"Message N\" every S seconds (demo traffic)."),
                        QStringLiteral("S")});
     parser->addOption({heartbeatName,
-                       QStringLiteral("SSE heartbeat interval in seconds (default 15)."),
+                       QStringLiteral("SSE heartbeat interval in seconds, %1..%2 (default %3).")
+                           .arg(PushLab::Wire::heartbeatMinMs / 1000.0)
+                           .arg(PushLab::Wire::heartbeatMaxMs / 1000)
+                           .arg(PushLab::Wire::heartbeatDefaultMs / 1000.0),
                        QStringLiteral("S")});
     parser->addOption({threadsName,
                        QStringLiteral("Event loops (threads) sharing the connections (default 1)."),
@@ -55,6 +61,7 @@ bool ServerOptions::portGiven() const {
 std::optional<ServerConfig> ServerOptions::config(QString *error) const {
     ServerConfig config;
     config.fanOutThreads = defaultFanOutThreads();
+    ProcessPolicy::adjust(&config);
     if (m_parser->isSet(bindName)) {
         QHostAddress address;
         const QString value = m_parser->value(bindName);
@@ -105,7 +112,8 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const {
         !integer(historyName, 1, 1000000, QStringLiteral("a number of messages from 1 to 1000000"),
                  &config.historySize) ||
         !seconds(tickerName, 0.01, 86400, &config.tickerSeconds) ||
-        !seconds(heartbeatName, 0.1, 3600, &heartbeatSeconds) ||
+        !seconds(heartbeatName, PushLab::Wire::heartbeatMinMs / 1000.0,
+                 PushLab::Wire::heartbeatMaxMs / 1000.0, &heartbeatSeconds) ||
         !integer(threadsName, 1, 64, QStringLiteral("a number from 1 to 64"), &config.threads) ||
         !integer(fanOutName, 1, 64, QStringLiteral("a number from 1 to 64"), &config.fanOutThreads))
         return std::nullopt;

@@ -1,6 +1,7 @@
 // pushlab: the window with its embedded server. With no display it runs the server alone
 // and prints the URL to open in a browser, instead of failing.
 #include "mainwindow.h"
+#include "processpolicy.h"
 #include "serverhost.h"
 #include "serveroptions.h"
 #include "signalwatcher.h"
@@ -85,6 +86,7 @@ int runWindow(const ServerConfig &config, const QString &watchUrl) {
 } // namespace
 
 int main(int argc, char *argv[]) {
+    ProcessPolicy::apply(); // before any thread starts
     const bool headless = !displayAvailable();
     std::unique_ptr<QCoreApplication> app = headless
                                                 ? std::make_unique<QCoreApplication>(argc, argv)

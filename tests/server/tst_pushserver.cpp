@@ -307,6 +307,8 @@ void TestPushServer::sseFramingIsExact() {
                               "Cache-Control: no-cache\r\n"
                               "X-Accel-Buffering: no\r\n"
                               "Access-Control-Allow-Origin: *\r\n"
+                              // The stream's heartbeat, so a client can tell quiet from dead.
+                              "X-Heartbeat-Interval: 15000\r\n"
                               "Connection: keep-alive\r\n"
                               "\r\n"
                               "retry: 2000\n\n"));

@@ -4,6 +4,7 @@
 
 #include "pushserver.h"
 #include "rawhttp.h"
+#include "servergroup.h"
 #include "serverhost.h"
 
 #include <QtCore/QElapsedTimer>
