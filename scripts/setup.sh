@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ ccache pkgconf qt6-base-dev qt6-httpserver-dev qt6-websockets-dev liburing-dev)
 if [ "${1:-}" = test ]; then
-    packages+=(xvfb xauth chromium imagemagick)
+    packages+=(xvfb xauth chromium imagemagick python3)
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
