@@ -1,40 +1,34 @@
 #pragma once
 
-#include "latencystats.h"
+#include "latencysummary.h"
 #include "pattern.h"
 #include "timelinemodel.h"
+#include "trafficlogexporter.h"
 
 #include <QtCore/QUrl>
 #include <QtWidgets/QMainWindow>
 
 class Composer;
 class CrowdPanel;
+class LaneClients;
 class LanePanel;
 class LaneView;
-class LongPollClient;
 class MessageRaceModel;
 class PatternClient;
 class Publisher;
-class QAction;
 class QFrame;
 class QLabel;
-class QNetworkAccessManager;
-class QPushButton;
-class QSpinBox;
 class QSplitter;
-class QTableView;
-class QTabWidget;
 class QTimer;
 class ServerBar;
-class ServerStats;
-class ShortPollClient;
-class SseClient;
+class ServerProblemBanner;
 class StatsPoller;
-class TimeAxisView;
-class TimelineLegend;
+class StreamCloser;
+class TimelinePane;
 class TimelineViewport;
 class TrafficLogFilterModel;
 class TrafficLogModel;
+class TrafficLogPane;
 
 // The window: composer, server bar, three lanes on one time axis with their counts, the
 // per-message race table and the traffic log. It is an HTTP client of the server like any
@@ -45,7 +39,7 @@ class MainWindow final : public QMainWindow {
 
 public:
     enum class ServerMode { Embedded, Remote };
-    enum class ExportFormat { Csv, Json };
+    using ExportFormat = TrafficLogExporter::Format;
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -69,9 +63,9 @@ public:
 
     // For tests and the benchmark.
     Composer *composer() const { return m_composer; }
-    PatternClient *client(PushLab::Pattern p) const { return m_clients[p]; }
-    LanePanel *lanePanel(PushLab::Pattern p) const { return m_panels[p]; }
-    LaneView *laneView(PushLab::Pattern p) const { return m_laneViews[p]; }
+    PatternClient *client(PushLab::Pattern p) const;
+    LanePanel *lanePanel(PushLab::Pattern p) const;
+    LaneView *laneView(PushLab::Pattern p) const;
     LatencySummary laneSummary(PushLab::Pattern p) const;
     const TimelineModel &timelineModel() const { return m_timeline; }
     TimelineViewport *viewport() const { return m_viewport; }
@@ -79,7 +73,7 @@ public:
     TrafficLogFilterModel *logFilter() const { return m_logFilter; }
     MessageRaceModel *raceModel() const { return m_race; }
     ServerBar *serverBar() const { return m_serverBar; }
-    QFrame *serverProblemBanner() const { return m_problem; }
+    QFrame *serverProblemBanner() const;
     CrowdPanel *crowdPanel() const { return m_crowd; }
 
 Q_SIGNALS:
@@ -91,10 +85,8 @@ protected:
 
 private:
     void buildUi();
-    void buildMenus();
-    QWidget *buildTimeline();
-    QWidget *buildLog();
-    void connectClients();
+    QWidget *buildRaceTable(QWidget *parent);
+    void connectParts();
     void onTrafficEvent(const TrafficEvent &event);
     void onFrame();
     void onSlowTick();
@@ -103,52 +95,34 @@ private:
     void exportWithDialog(ExportFormat format);
     void loadSettings();
     void saveSettings() const;
-    void applySetting(PushLab::Pattern p, int value);
     void updateLimitsLabel();
 
     // Models (no painting in them).
     TimelineModel m_timeline;
-    PushLab::PatternMap<LatencyStats> m_stats;
     TrafficLogModel *m_log = nullptr;             // child
     TrafficLogFilterModel *m_logFilter = nullptr; // child
     MessageRaceModel *m_race = nullptr;           // child
     TimelineViewport *m_viewport = nullptr;       // child
 
     // Network clients (children).
-    ShortPollClient *m_short = nullptr;
-    LongPollClient *m_long = nullptr;
-    SseClient *m_sse = nullptr;
-    PushLab::PatternMap<PatternClient *> m_clients;
+    LaneClients *m_lanes = nullptr;
     Publisher *m_publisher = nullptr;
     StatsPoller *m_statsPoller = nullptr;
-    QNetworkAccessManager *m_network = nullptr; // for Close streams
+    StreamCloser *m_streamCloser = nullptr;
 
     // Views (children).
-    QFrame *m_problem = nullptr;
-    QLabel *m_problemText = nullptr;
-    QSpinBox *m_problemPort = nullptr;
-    QPushButton *m_watchInstead = nullptr;
+    ServerProblemBanner *m_problem = nullptr;
     ServerBar *m_serverBar = nullptr;
     Composer *m_composer = nullptr;
     QSplitter *m_splitter = nullptr;
-    TimeAxisView *m_axis = nullptr;
-    TimelineLegend *m_legend = nullptr;
-    PushLab::PatternMap<LanePanel *> m_panels;
-    PushLab::PatternMap<LaneView *> m_laneViews;
-    QTabWidget *m_tabs = nullptr;
-    QTableView *m_raceView = nullptr;
-    QTableView *m_logView = nullptr;
+    TimelinePane *m_timelinePane = nullptr;
+    TrafficLogPane *m_logPane = nullptr;
     CrowdPanel *m_crowd = nullptr;
-    QAction *m_pauseAction = nullptr;
-    QAction *m_followLogAction = nullptr;
     QLabel *m_limits = nullptr;
 
     QTimer *m_frameTimer = nullptr; // ~60 Hz: repaint when something changed
     QTimer *m_slowTimer = nullptr;  // 4 Hz: counts, log batch, pruning
     quint64 m_paintedRevision = 0;
-    qint64 m_legendSpanUs = 0;
     QUrl m_serverUrl;
-    ServerMode m_mode = ServerMode::Embedded;
-    quint16 m_failedPort = 0;
     int m_slowTicks = 0;
 };
