@@ -89,6 +89,7 @@ private Q_SLOTS:
     void longPollRejectsBadParameters_data();
     void longPollRejectsBadParameters();
     void sseFramingIsExact();
+    void sseAnnouncesTheServersHeartbeat();
     void sseHeartbeatKeepsStreamAlive();
     void sseReplaysFromLastEventId_data();
     void sseReplaysFromLastEventId();
@@ -295,6 +296,17 @@ void TestPushServer::longPollRejectsBadParameters() {
     const RawResponse r = http.read();
     QCOMPARE(r.status, 400);
     QVERIFY(jsonObject(r.body).contains(QStringLiteral("error")));
+}
+
+void TestPushServer::sseAnnouncesTheServersHeartbeat() {
+    // `pushlab --heartbeat 60` must not look dead to a client that waits 3 heartbeats of 15 s.
+    ServerConfig config;
+    config.heartbeatMs = 60000;
+    auto server = startServer(config);
+    RawHttp http(server->port());
+    http.get("/api/events");
+    const QByteArray head = http.readUntil("retry: ");
+    QVERIFY2(head.contains("\r\nX-Heartbeat-Interval: 60000\r\n"), head.constData());
 }
 
 void TestPushServer::sseFramingIsExact() {
