@@ -9,6 +9,8 @@
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcClientSse, "pushlab.client.sse", QtInfoMsg)
 
 namespace {
@@ -30,7 +32,7 @@ SseClient::SseClient(QObject *parent)
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &SseClient::connectStream);
     m_silenceTimer->setSingleShot(true);
-    m_silenceTimer->setInterval(m_silenceTimeoutMs);
+    m_silenceTimer->setInterval(silenceTimeoutMs());
     connect(m_silenceTimer, &QTimer::timeout, this, &SseClient::onSilence);
     // The stream never ends by design: no transfer timeout, our silence timer judges liveness.
     network()->setTransferTimeout(0);
@@ -62,9 +64,38 @@ void SseClient::setReconnectDelayOverrideMs(int ms) {
     m_reconnectOverrideMs = std::max(0, ms);
 }
 
+int SseClient::silenceTimeoutMs() const {
+    if (m_explicitSilenceTimeoutMs > 0)
+        return m_explicitSilenceTimeoutMs;
+    const int heartbeat =
+        m_announcedHeartbeatMs > 0 ? m_announcedHeartbeatMs : m_assumedHeartbeatMs;
+    return heartbeat * PushLab::Wire::missedHeartbeatsBeforeDead;
+}
+
 void SseClient::setSilenceTimeoutMs(int ms) {
-    m_silenceTimeoutMs = std::max(1, ms);
-    m_silenceTimer->setInterval(m_silenceTimeoutMs);
+    m_explicitSilenceTimeoutMs = std::max(0, ms);
+    applySilenceTimeout();
+}
+
+void SseClient::setAssumedHeartbeatMs(int ms) {
+    m_assumedHeartbeatMs =
+        std::clamp(ms, PushLab::Wire::heartbeatMinMs, PushLab::Wire::heartbeatMaxMs);
+    applySilenceTimeout();
+}
+
+void SseClient::applySilenceTimeout() {
+    // Restarts the timer if it runs: the new limit counts from now.
+    m_silenceTimer->setInterval(silenceTimeoutMs());
+}
+
+void SseClient::readAnnouncedHeartbeat(const QNetworkReply *reply) {
+    bool ok = false;
+    const int ms = reply->rawHeader(PushLab::Wire::heartbeatHeader).trimmed().toInt(&ok);
+    // Clamped: a server cannot make us wait for hours, nor call a stream dead within milliseconds.
+    m_announcedHeartbeatMs =
+        ok && ms > 0 ? std::clamp(ms, PushLab::Wire::heartbeatMinMs, PushLab::Wire::heartbeatMaxMs)
+                     : 0;
+    applySilenceTimeout();
 }
 
 void SseClient::startClient() {
@@ -88,6 +119,9 @@ void SseClient::connectStream() {
         return;
     m_parser.restart();
     m_streamOpen = false;
+    // Each response announces its own heartbeat; until it does, the assumed one applies.
+    m_announcedHeartbeatMs = 0;
+    applySilenceTimeout();
     const QUrl url = effectiveStreamUrl();
     QNetworkRequest request = makeRequest(url);
     request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("text/event-stream"));
@@ -158,6 +192,7 @@ bool SseClient::checkHeaders(QNetworkReply *reply) {
         return false;
     }
     m_streamOpen = true;
+    readAnnouncedHeartbeat(reply);
     m_silenceTimer->start();
     TrafficEvent event = makeEvent(TrafficEvent::Kind::StreamOpened);
     event.requestId = m_requestId;
@@ -236,8 +271,8 @@ void SseClient::onSilence() {
     connectionLost(
         m_streamOpen
             ? QStringLiteral("no data for %1 ms (missed heartbeats): connection presumed dead")
-                  .arg(m_silenceTimeoutMs)
-            : QStringLiteral("no answer within %1 ms").arg(m_silenceTimeoutMs),
+                  .arg(silenceTimeoutMs())
+            : QStringLiteral("no answer within %1 ms").arg(silenceTimeoutMs()),
         0, true);
 }
 

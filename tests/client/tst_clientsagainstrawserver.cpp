@@ -119,6 +119,8 @@ private Q_SLOTS:
     void refusedStreams();
     void reconnectsWithLastEventIdAfterTheServersRetry();
     void silenceMeansADeadConnection();
+    void silenceLimitFollowsTheAnnouncedHeartbeat_data();
+    void silenceLimitFollowsTheAnnouncedHeartbeat();
     void anyEventStreamUrl();
     void pollersStopOnNonPushLabAnswers_data();
     void pollersStopOnNonPushLabAnswers();
@@ -281,6 +283,68 @@ void tst_ClientsAgainstRawServer::silenceMeansADeadConnection() {
         return e.kind == TrafficEvent::Kind::Error;
     });
     QVERIFY2(error->detail.contains(QLatin1String("no data")), qPrintable(error->detail));
+    QVERIFY(client.isRunning());
+    client.stop();
+}
+
+// Scaled down: a client that presumes 100 ms heartbeats (where a real one presumes the contract's
+// 15 s) stands for one that would drop an idle stream of `pushlab --heartbeat 60` after 45 s.
+void tst_ClientsAgainstRawServer::silenceLimitFollowsTheAnnouncedHeartbeat_data() {
+    QTest::addColumn<QByteArray>("announced"); // X-Heartbeat-Interval, none if empty
+    QTest::addColumn<int>("assumedHeartbeatMs");
+    QTest::addColumn<int>("explicitLimitMs"); // setSilenceTimeoutMs, none if 0
+    QTest::addColumn<int>("expectedLimitMs");
+
+    QTest::newRow("a long announced heartbeat outlasts the presumed one")
+        << QByteArray("1000") << 100 << 0 << 3000;
+    QTest::newRow("a short announced heartbeat drops a silent stream soon")
+        << QByteArray("100") << PushLab::Wire::heartbeatDefaultMs << 0 << 300;
+    QTest::newRow("no announcement: the presumed heartbeat") << QByteArray() << 100 << 0 << 300;
+    QTest::newRow("an unreadable announcement: the presumed heartbeat")
+        << QByteArray("soon") << 100 << 0 << 300;
+    QTest::newRow("an announcement below the contract's minimum is raised to it")
+        << QByteArray("10") << 1000 << 0 << PushLab::Wire::heartbeatMinMs * 3;
+    QTest::newRow("an explicit limit wins over the announcement")
+        << QByteArray("60000") << 100 << 400 << 400;
+}
+
+void tst_ClientsAgainstRawServer::silenceLimitFollowsTheAnnouncedHeartbeat() {
+    QFETCH(QByteArray, announced);
+    QFETCH(int, assumedHeartbeatMs);
+    QFETCH(int, explicitLimitMs);
+    QFETCH(int, expectedLimitMs);
+    QCOMPARE(PushLab::Wire::missedHeartbeatsBeforeDead, 3); // the rows' arithmetic
+
+    ScriptedServer server;
+    QByteArray head = streamHead;
+    if (!announced.isEmpty())
+        head.insert(head.size() - 2, "X-Heartbeat-Interval: " + announced + "\r\n");
+    server.chunks = {head, ": hello\n\n"};
+    server.holdOpen = true; // then nothing, forever
+    QVERIFY(server.listen());
+    SseClient client;
+    client.setStreamUrl(server.url(QStringLiteral("/quiet")));
+    client.setAssumedHeartbeatMs(assumedHeartbeatMs);
+    client.setSilenceTimeoutMs(explicitLimitMs);
+    client.setReconnectDelayOverrideMs(60000);
+    QList<TrafficEvent> events;
+    connect(&client, &PatternClient::trafficEvent, this,
+            [&events](const TrafficEvent &e) { events.append(e); });
+    client.start();
+    QTRY_COMPARE_WITH_TIMEOUT(countOf(events, TrafficEvent::Kind::ReconnectScheduled), 1,
+                              expectedLimitMs + 10000);
+    const auto find = [&events](TrafficEvent::Kind kind) {
+        return *std::find_if(events.cbegin(), events.cend(),
+                             [kind](const TrafficEvent &e) { return e.kind == kind; });
+    };
+    QCOMPARE(countOf(events, TrafficEvent::Kind::StreamOpened), 1);
+    const TrafficEvent error = find(TrafficEvent::Kind::Error);
+    QVERIFY2(error.detail.contains(QStringLiteral("no data for %1 ms").arg(expectedLimitMs)),
+             qPrintable(error.detail));
+    // Not dropped before the limit: the last byte came right after the stream opened. (A coarse
+    // timer may fire up to 5 % early.)
+    const qint64 silentMs = (error.timeUs - find(TrafficEvent::Kind::StreamOpened).timeUs) / 1000;
+    QVERIFY2(silentMs >= expectedLimitMs * 9 / 10, qPrintable(QString::number(silentMs)));
     QVERIFY(client.isRunning());
     client.stop();
 }

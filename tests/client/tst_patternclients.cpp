@@ -127,6 +127,8 @@ private Q_SLOTS:
     void clientsRecoverWhenTheServerComesBack_data();
     void clientsRecoverWhenTheServerComesBack();
     void sseStartedAgainWatchesFromNow();
+    void sseTakesItsSilenceLimitFromTheServersHeartbeat_data();
+    void sseTakesItsSilenceLimitFromTheServersHeartbeat();
     void longPollLearnsNowFromA204();
     void publisherReportsTheStoredMessage();
     void publisherReportsErrors();
@@ -450,6 +452,30 @@ void tst_PatternClients::sseStartedAgainWatchesFromNow() {
     QTRY_COMPARE(recorder->messages.size(), 4); // "while stopped" and "after start" replayed
     QCOMPARE(recorder->messages.at(2).text, QStringLiteral("while stopped"));
     QCOMPARE(recorder->stats.total().duplicates, 1); // "after start" seen twice, and counted so
+    client.stop();
+}
+
+void tst_PatternClients::sseTakesItsSilenceLimitFromTheServersHeartbeat_data() {
+    QTest::addColumn<int>("heartbeatMs");
+    QTest::newRow("the contract's default") << PushLab::Wire::heartbeatDefaultMs;
+    // pushlab --heartbeat 60: an idle stream stays quiet for a minute and must not be dropped.
+    QTest::newRow("a minute") << 60000;
+    QTest::newRow("the contract's maximum") << PushLab::Wire::heartbeatMaxMs;
+}
+
+void tst_PatternClients::sseTakesItsSilenceLimitFromTheServersHeartbeat() {
+    QFETCH(int, heartbeatMs);
+    ServerConfig config;
+    config.heartbeatMs = heartbeatMs;
+    PushServer server(config);
+    QString error;
+    QVERIFY2(server.listen(&error), qPrintable(error));
+    SseClient client;
+    client.setBaseUrl(originOf(server));
+    client.start();
+    QTRY_VERIFY(client.isConnected());
+    QCOMPARE(client.announcedHeartbeatMs(), heartbeatMs);
+    QCOMPARE(client.silenceTimeoutMs(), heartbeatMs * PushLab::Wire::missedHeartbeatsBeforeDead);
     client.stop();
 }
 
