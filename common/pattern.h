@@ -82,11 +82,6 @@ private:
     std::array<T, patternCount> m_values{};
 };
 
-// Transitional: being replaced by PatternMap everywhere; removed when no caller is left.
-constexpr int patternIndex(Pattern p) {
-    return int(patternOrdinal(p));
-}
-
 // Wire and command-line key: "short", "long", "sse".
 QString patternKey(Pattern p);
 std::optional<Pattern> patternFromKey(QStringView key);
