@@ -43,6 +43,10 @@ struct TrafficEvent {
     quint64 gapLastSeenId = 0;       // the server reported a gap (0 = none): ids after this one
     quint64 gapFirstAvailableId = 0; // ... up to (excluding) this one are gone
     bool hasGap() const { return gapFirstAvailableId != 0; }
+
+    // The one name of each kind wherever a kind is written out (watch --json, the window's
+    // export): "request", "response", "open", "event", "reconnect", "error", "stopped".
+    static QString kindKey(Kind kind);
 };
 
 Q_DECLARE_METATYPE(TrafficEvent)

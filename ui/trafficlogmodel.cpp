@@ -132,23 +132,7 @@ void TrafficLogModel::setMaxRows(int rows) {
 }
 
 QString TrafficLogModel::kindKey(Kind kind) {
-    switch (kind) {
-    case Kind::RequestSent:
-        return QStringLiteral("request");
-    case Kind::ResponseReceived:
-        return QStringLiteral("response");
-    case Kind::StreamOpened:
-        return QStringLiteral("stream-open");
-    case Kind::EventReceived:
-        return QStringLiteral("event");
-    case Kind::ReconnectScheduled:
-        return QStringLiteral("reconnect");
-    case Kind::Error:
-        return QStringLiteral("error");
-    case Kind::Stopped:
-        return QStringLiteral("stopped");
-    }
-    return {};
+    return TrafficEvent::kindKey(kind); // one name per kind: the export says what watch --json says
 }
 
 QString TrafficLogModel::kindName(Kind kind) {

@@ -50,26 +50,6 @@ QString quoted(const QString &text) {
     return QString::fromUtf8(json.sliced(1, json.size() - 2));
 }
 
-QString kindKey(TrafficEvent::Kind kind) {
-    switch (kind) {
-    case TrafficEvent::Kind::RequestSent:
-        return QStringLiteral("request");
-    case TrafficEvent::Kind::ResponseReceived:
-        return QStringLiteral("response");
-    case TrafficEvent::Kind::StreamOpened:
-        return QStringLiteral("open");
-    case TrafficEvent::Kind::EventReceived:
-        return QStringLiteral("event");
-    case TrafficEvent::Kind::ReconnectScheduled:
-        return QStringLiteral("reconnect");
-    case TrafficEvent::Kind::Error:
-        return QStringLiteral("error");
-    case TrafficEvent::Kind::Stopped:
-        return QStringLiteral("stopped");
-    }
-    return {};
-}
-
 QString formatBytes(qint64 bytes) {
     if (bytes < 10 * 1024)
         return QStringLiteral("%1 B").arg(bytes);
@@ -163,13 +143,13 @@ QString humanLine(const TrafficEvent &event) {
     }
     return QStringLiteral("%1 %2 %3 %4")
         .arg(time, PushLab::patternKey(event.pattern).leftJustified(5),
-             kindKey(event.kind).leftJustified(9), what.trimmed());
+             TrafficEvent::kindKey(event.kind).leftJustified(9), what.trimmed());
 }
 
 QJsonObject jsonEvent(const TrafficEvent &event) {
     QJsonObject o{{QStringLiteral("time"), event.timeUs},
                   {QStringLiteral("pattern"), PushLab::patternKey(event.pattern)},
-                  {QStringLiteral("kind"), kindKey(event.kind)}};
+                  {QStringLiteral("kind"), TrafficEvent::kindKey(event.kind)}};
     if (event.requestId)
         o.insert(QStringLiteral("request"), qint64(event.requestId));
     if (event.status)

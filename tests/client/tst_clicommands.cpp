@@ -150,6 +150,13 @@ void tst_CliCommands::watchJsonLines() {
         QVERIFY(o.value(QLatin1String("messages")).toArray().size() == 1);
     }
     QVERIFY(events >= 2);
+    // The stream's opening is named as the window's export names it (TrafficEvent::kindKey).
+    QCOMPARE(std::count_if(objects.cbegin(), objects.cend(),
+                           [](const QJsonObject &o) {
+                               return o.value(QLatin1String("kind")).toString() ==
+                                      QLatin1String("open");
+                           }),
+             1);
 }
 
 void tst_CliCommands::watchAForeignEventStream() {

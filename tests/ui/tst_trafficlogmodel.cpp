@@ -42,6 +42,7 @@ private Q_SLOTS:
     void exportCsv();
     void exportCsv_quotesAndDefusesFormulas();
     void exportJson();
+    void exportNamesKindsAsWatchJsonDoes();
     void clearEmpties();
 };
 
@@ -207,6 +208,19 @@ void TestTrafficLogModel::exportJson() {
     QVERIFY(model.writeJson(onlyShort, shortOnly));
     QCOMPARE(QJsonDocument::fromJson(onlyShort.data()).object().value(u"events").toArray().size(),
              0);
+}
+
+void TestTrafficLogModel::exportNamesKindsAsWatchJsonDoes() {
+    // A stream opening is "open" in the export as in `pushlab-cli watch --json`.
+    TrafficLogModel model;
+    model.append(traffic(Kind::StreamOpened, Pattern::ServerSentEvents, T0, 1, 200));
+    model.flush();
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    QVERIFY(model.writeJson(out));
+    const QJsonArray rows = QJsonDocument::fromJson(out.data()).object().value(u"events").toArray();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].toObject().value(u"event").toString(), QStringLiteral("open"));
 }
 
 void TestTrafficLogModel::clearEmpties() {
