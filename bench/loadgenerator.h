@@ -1,7 +1,14 @@
 #pragma once
 
 #include "benchoptions.h"
+#include "benchpublisher.h"
 #include "benchresult.h"
+#include "crowdtally.h"
+#include "deliveryledger.h"
+#include "messagemarker.h"
+#include "procsampler.h"
+#include "socketloop.h"
+#include "subscribers.h"
 
 #include <cstdint>
 #include <functional>
@@ -43,17 +50,30 @@ public:
 
     // Raises RLIMIT_NOFILE to its hard limit; returns the new soft limit.
     static std::uint64_t raiseFileLimit();
-    // A short poller's pause after an answer, µs. The first pause is a fraction of the
-    // interval that differs per client (spread evenly, in a scrambled order): N clients that
-    // connected together then ask at N different moments of each interval, as visitors who
-    // opened a page at different times would, instead of all at once.
-    static std::int64_t shortPollPauseUs(int client, int intervalMs, bool first);
-    // The value of "lastId" in a JSON body, or empty.
-    static std::string lastIdOf(std::string_view body);
 
 private:
-    struct Engine;
-    std::unique_ptr<Engine> m_engine;
+    // Phase 1: connects every client, at most connectConcurrency attempts at a time.
+    void connectEveryone(BenchResult &r, std::int64_t deadline);
+    // Runs the loop until untilUs.
+    void runUntil(std::int64_t untilUs);
+    // One turn: deferred work due, then socket events, waiting at most until untilUs.
+    void turn(std::int64_t untilUs);
+    void report(bool force = false);
+    int connected() const;
+
+    BenchOptions m_options;
+    MessageMarker m_marker;
+    DeliveryLedger m_ledger;
+    ProcSampler m_sampler;
+    ProgressHandler m_onProgress;
+    SocketLoop m_loop;
+    CrowdTally m_tally;
+    std::unique_ptr<Subscribers> m_subscribers;  // made by prepare()
+    std::unique_ptr<BenchPublisher> m_publisher; // made by prepare()
+    std::string m_startSince;
+    const char *m_phase = "connecting";
+    std::int64_t m_startUs = 0;
+    std::int64_t m_lastProgressUs = 0;
 };
 
 } // namespace PushLab::Bench

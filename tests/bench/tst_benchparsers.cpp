@@ -1,6 +1,6 @@
 #include <latencysummary.h>
-#include <loadgenerator.h>
 #include <messagemarker.h>
+#include <pollcursor.h>
 #include <procsampler.h>
 
 #include <QtTest/QTest>
@@ -54,7 +54,7 @@ private Q_SLOTS:
     void lastId() {
         QFETCH(QByteArray, body);
         QFETCH(QByteArray, lastId);
-        QCOMPARE(QByteArray::fromStdString(LoadGenerator::lastIdOf(body.toStdString())), lastId);
+        QCOMPARE(QByteArray::fromStdString(PollCursor::lastIdOf(body.toStdString())), lastId);
     }
 
     void percentiles_data() {

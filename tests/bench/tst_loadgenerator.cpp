@@ -1,4 +1,5 @@
 #include <loadgenerator.h>
+#include <pollsubscribers.h>
 #include <serverhost.h>
 
 #include <QtNetwork/QTcpServer>
@@ -162,19 +163,19 @@ private Q_SLOTS:
         constexpr int intervalMs = 1000;
         std::array<int, 10> perTenth{};
         for (int k = 0; k < clients; ++k) {
-            const std::int64_t first = LoadGenerator::shortPollPauseUs(k, intervalMs, true);
+            const std::int64_t first = PollSubscribers::shortPollPauseUs(k, intervalMs, true);
             QVERIFY(first >= 0 && first < intervalMs * 1000);
             ++perTenth[std::size_t(first / (intervalMs * 100))];
-            QCOMPARE(LoadGenerator::shortPollPauseUs(k, intervalMs, false),
+            QCOMPARE(PollSubscribers::shortPollPauseUs(k, intervalMs, false),
                      std::int64_t(intervalMs) * 1000);
         }
         for (int n : perTenth) // 100 each if perfectly even
             QVERIFY2(n >= 90 && n <= 110, qPrintable(QString::number(n)));
         // Neighbours are far apart: two clients started one after the other do not ask together.
-        const auto gap = std::abs(LoadGenerator::shortPollPauseUs(1, intervalMs, true) -
-                                  LoadGenerator::shortPollPauseUs(2, intervalMs, true));
+        const auto gap = std::abs(PollSubscribers::shortPollPauseUs(1, intervalMs, true) -
+                                  PollSubscribers::shortPollPauseUs(2, intervalMs, true));
         QVERIFY(gap > 200'000);
-        QCOMPARE(LoadGenerator::shortPollPauseUs(7, 0, true), 0); // --interval 0: no pause
+        QCOMPARE(PollSubscribers::shortPollPauseUs(7, 0, true), 0); // --interval 0: no pause
     }
 
     void pollsNeedTheCursorRoute() {
