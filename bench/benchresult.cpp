@@ -13,7 +13,7 @@ double ms(std::int64_t us) {
     return static_cast<double>(us) / 1000.0;
 }
 
-QJsonObject summaryJson(const LatencySummary &s) {
+QJsonObject summaryJson(const DurationSummary &s) {
     return QJsonObject{{u"count"_s, static_cast<qint64>(s.count)},
                        {u"p50"_s, ms(s.p50)},
                        {u"p99"_s, ms(s.p99)},
@@ -21,7 +21,7 @@ QJsonObject summaryJson(const LatencySummary &s) {
                        {u"mean"_s, s.mean / 1000.0}};
 }
 
-QString summaryText(const LatencySummary &s) {
+QString summaryText(const DurationSummary &s) {
     if (s.count == 0)
         return u"–"_s;
     return u"p50 %1 ms · p99 %2 ms · max %3 ms"_s.arg(QString::number(ms(s.p50), 'f', 1),

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "latencysummary.h"
+#include "durationsummary.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
@@ -27,7 +27,7 @@ struct BenchResult final {
     bool allConnected = false;
     // Per client, first attempt → subscribed, µs: a tail near 1 s or 3 s means SYNs were
     // dropped (listen backlog full) and retransmitted.
-    LatencySummary connectLatency;
+    DurationSummary connectLatency;
 
     int messagesRequested = 0;
     int published = 0;
@@ -38,8 +38,8 @@ struct BenchResult final {
     std::int64_t duplicates = 0;
     std::int64_t unknown = 0;
     int reachedEveryone = 0;
-    LatencySummary latency;    // per delivery, µs
-    LatencySummary reachedAll; // per message that reached every client, µs
+    DurationSummary latency;    // per delivery, µs
+    DurationSummary reachedAll; // per message that reached every client, µs
 
     std::int64_t requests = 0;      // subscribe/poll requests sent during the whole run
     std::int64_t phaseRequests = 0; // ... during the publish phase

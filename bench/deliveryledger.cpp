@@ -66,18 +66,18 @@ int DeliveryLedger::reachedEveryone() const {
         }));
 }
 
-LatencySummary DeliveryLedger::deliveryLatency() const {
+DurationSummary DeliveryLedger::deliveryLatency() const {
     auto copy = m_latencies;
-    return LatencySummary::of(copy);
+    return DurationSummary::of(copy);
 }
 
-LatencySummary DeliveryLedger::reachedEveryoneLatency() const {
+DurationSummary DeliveryLedger::reachedEveryoneLatency() const {
     std::vector<std::int64_t> samples;
     for (const auto &m : m_messages) {
         if (m.sentUs >= 0 && m_subscribed > 0 && m.deliveries >= m_subscribed)
             samples.push_back(m.lastUs - m.sentUs);
     }
-    return LatencySummary::of(samples);
+    return DurationSummary::of(samples);
 }
 
 } // namespace PushLab::Bench

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "latencysummary.h"
+#include "durationsummary.h"
 
 #include <cstdint>
 #include <vector>
@@ -32,9 +32,9 @@ public:
     int reachedEveryone() const;
 
     // Receive time minus publish send time, one sample per delivery.
-    LatencySummary deliveryLatency() const;
+    DurationSummary deliveryLatency() const;
     // Per message that reached everyone: its last delivery minus its send time.
-    LatencySummary reachedEveryoneLatency() const;
+    DurationSummary reachedEveryoneLatency() const;
 
 private:
     struct Message {

@@ -151,7 +151,7 @@ void LoadGenerator::connectEveryone(BenchResult &r, std::int64_t deadline) {
     const std::int64_t connectedUs =
         m_tally.lastSubscribeUs > 0 ? m_tally.lastSubscribeUs : monotonicUs();
     r.connectSeconds = static_cast<double>(connectedUs - m_startUs) / 1e6;
-    r.connectLatency = LatencySummary::of(m_tally.connectLatencies);
+    r.connectLatency = DurationSummary::of(m_tally.connectLatencies);
 }
 
 BenchResult LoadGenerator::run() {

@@ -1,4 +1,4 @@
-#include <latencysummary.h>
+#include <durationsummary.h>
 #include <messagemarker.h>
 #include <pollcursor.h>
 #include <procsampler.h>
@@ -75,7 +75,7 @@ private Q_SLOTS:
     void percentiles() {
         QFETCH(QList<qint64>, samples);
         std::vector<std::int64_t> v(samples.begin(), samples.end());
-        const LatencySummary s = LatencySummary::of(v);
+        const DurationSummary s = DurationSummary::of(v);
         QCOMPARE(s.count, std::size_t(samples.size()));
         QTEST(qint64(s.p50), "p50");
         QTEST(qint64(s.p99), "p99");

@@ -1,11 +1,11 @@
-#include "latencysummary.h"
+#include "durationsummary.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace PushLab::Bench {
 
-std::int64_t LatencySummary::percentile(const std::vector<std::int64_t> &sorted, double fraction) {
+std::int64_t DurationSummary::percentile(const std::vector<std::int64_t> &sorted, double fraction) {
     if (sorted.empty())
         return 0;
     const auto rank =
@@ -13,8 +13,8 @@ std::int64_t LatencySummary::percentile(const std::vector<std::int64_t> &sorted,
     return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
-LatencySummary LatencySummary::of(std::vector<std::int64_t> &samples) {
-    LatencySummary s;
+DurationSummary DurationSummary::of(std::vector<std::int64_t> &samples) {
+    DurationSummary s;
     if (samples.empty())
         return s;
     std::sort(samples.begin(), samples.end());
