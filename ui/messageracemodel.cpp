@@ -1,6 +1,7 @@
 #include "messageracemodel.h"
 
 #include "patterntheme.h"
+#include "units.h"
 
 #include <QtGui/QBrush>
 #include <QtGui/QFont>
@@ -9,15 +10,6 @@
 
 using PushLab::Pattern;
 using Kind = TrafficEvent::Kind;
-
-namespace {
-
-QString formatMs(qint64 us) {
-    const double ms = double(us) / 1000.0;
-    return QString::number(ms, 'f', ms < 10 ? 2 : (ms < 1000 ? 1 : 0)) + QStringLiteral(" ms");
-}
-
-} // namespace
 
 std::optional<Pattern> MessageRaceModel::Row::winner() const {
     std::optional<Pattern> best;
@@ -150,14 +142,14 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
             const qint64 lead = r.leadUs();
             if (lead < 0)
                 return PushLab::patternName(*winner);
-            return tr("%1, %2 ahead").arg(PushLab::patternName(*winner), formatMs(lead));
+            return tr("%1, %2 ahead").arg(PushLab::patternName(*winner), Units::duration(lead));
         }
         default:
             if (!lane)
                 return {};
             if (r.latencyUs[*lane] < 0)
                 return QStringLiteral("—");
-            return QString(formatMs(r.latencyUs[*lane]) + QStringLiteral(" · ") +
+            return QString(Units::duration(r.latencyUs[*lane]) + QStringLiteral(" · ") +
                            tr("%n req", nullptr, r.requests[*lane]));
         }
     case Qt::ToolTipRole:
@@ -167,7 +159,7 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
             return tr("%1: delivered %2 after publishing; %3 request(s) sent since its "
                       "previous delivery")
                 .arg(PushLab::patternName(*lane),
-                     r.latencyUs[*lane] < 0 ? tr("not yet") : formatMs(r.latencyUs[*lane]))
+                     r.latencyUs[*lane] < 0 ? tr("not yet") : Units::duration(r.latencyUs[*lane]))
                 .arg(r.requests[*lane]);
         return {};
     case Qt::ForegroundRole:

@@ -1,6 +1,7 @@
 #include "timelinemodel.h"
 
 #include "timelinegeometry.h"
+#include "units.h"
 
 #include <algorithm>
 #include <cmath>
@@ -73,7 +74,7 @@ void TimelineModel::addTrafficEvent(const TrafficEvent &event) {
     case Kind::ReconnectScheduled:
         closeAllOpen(lane, event.timeUs, Outcome::Closed);
         addMarker(lane, TimelineMarker::Kind::Reconnect, event.timeUs,
-                  QStringLiteral("Reconnect in %1 ms").arg(event.delayMs) +
+                  QStringLiteral("Reconnect in ") + Units::milliseconds(event.delayMs) +
                       (event.detail.isEmpty() ? QString() : QStringLiteral(": ") + event.detail));
         break;
     case Kind::Error:

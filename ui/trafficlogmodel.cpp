@@ -1,6 +1,7 @@
 #include "trafficlogmodel.h"
 
 #include "patterntheme.h"
+#include "units.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QIODevice>
@@ -20,8 +21,9 @@ QString formatTime(qint64 us) {
     return QDateTime::fromMSecsSinceEpoch(us / 1000).toString(QStringLiteral("HH:mm:ss.zzz"));
 }
 
-QString formatMs(qint64 us) {
-    return QString::number(double(us) / 1000.0, 'f', 2);
+// A CSV cell in milliseconds: a plain number (the unit is in the column's name).
+QByteArray csvMs(qint64 us) {
+    return QByteArray::number(double(us) / 1000.0, 'f', 2);
 }
 
 QString idRange(const TrafficLogRow &r) {
@@ -79,7 +81,7 @@ void TrafficLogModel::append(const TrafficEvent &event) {
             r.detail += QStringLiteral(" ") + event.data.left(TextLimit);
         break;
     case Kind::ReconnectScheduled:
-        r.detail = QStringLiteral("in %1 ms").arg(event.delayMs);
+        r.detail = QStringLiteral("in ") + Units::milliseconds(event.delayMs);
         if (!event.detail.isEmpty())
             r.detail += QStringLiteral(" — ") + event.detail.left(TextLimit);
         break;
@@ -176,16 +178,16 @@ QString TrafficLogModel::displayText(const TrafficLogRow &r, int column) const {
     case StatusColumn:
         return r.status ? QString::number(r.status) : QString();
     case BytesColumn:
-        return r.bytes ? QString::number(r.bytes) + QStringLiteral(" B") : QString();
+        return r.bytes ? Units::bytes(double(r.bytes)) : QString();
     case MessagesColumn:
         return idRange(r);
     case LatencyColumn:
         if (r.messageCount == 0)
             return {};
         if (r.minLatencyUs == r.maxLatencyUs)
-            return formatMs(r.minLatencyUs) + QStringLiteral(" ms");
-        return formatMs(r.minLatencyUs) + QStringLiteral("–") + formatMs(r.maxLatencyUs) +
-               QStringLiteral(" ms");
+            return Units::duration(r.minLatencyUs);
+        return Units::duration(r.minLatencyUs) + QStringLiteral(" – ") +
+               Units::duration(r.maxLatencyUs);
     case DetailColumn:
         if (!r.text.isEmpty())
             return QLatin1Char('"') + r.text + QLatin1Char('"') +
@@ -270,8 +272,8 @@ bool TrafficLogModel::writeCsv(QIODevice &out, const PatternSet &shown) const {
                   number(r.requestId) + ',' + number(r.status) + ',' + number(r.bytes) + ',' +
                   number(r.messageCount) + ',' + (hasMessages ? number(r.firstId) : QByteArray()) +
                   ',' + (hasMessages ? number(r.lastId) : QByteArray()) + ',' +
-                  (hasMessages ? formatMs(r.minLatencyUs).toUtf8() : QByteArray()) + ',' +
-                  (hasMessages ? formatMs(r.maxLatencyUs).toUtf8() : QByteArray()) + ',' +
+                  (hasMessages ? csvMs(r.minLatencyUs) : QByteArray()) + ',' +
+                  (hasMessages ? csvMs(r.maxLatencyUs) : QByteArray()) + ',' +
                   csvField(r.text, true) + ',' + csvField(r.detail, true) + "\r\n";
         if (buffer.size() > 1 << 16) {
             if (out.write(buffer) != buffer.size())

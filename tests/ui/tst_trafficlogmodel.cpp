@@ -99,6 +99,20 @@ void TestTrafficLogModel::rowsShowWhatHappened() {
     QCOMPARE(text(TrafficLogModel::MessagesColumn), QStringLiteral("#17"));
     QCOMPARE(text(TrafficLogModel::LatencyColumn), QStringLiteral("2.50 ms"));
     QVERIFY(text(TrafficLogModel::DetailColumn).contains(QLatin1String("hello")));
+
+    // Several messages in one answer: the range of their latencies, each written as Units does.
+    TrafficEvent batch = traffic(Kind::ResponseReceived, Pattern::ShortPoll, T0 + 1'500'000, 4, 200,
+                                 {DeliveredMessage{18, QStringLiteral("a"), T0},
+                                  DeliveredMessage{19, QStringLiteral("b"), T0 + 1'480'000}});
+    batch.bytes = 2'048;
+    model.append(batch);
+    model.flush();
+    QCOMPARE(model.index(1, TrafficLogModel::LatencyColumn).data().toString(),
+             QStringLiteral("20.0 ms – 1.50 s"));
+    QCOMPARE(model.index(1, TrafficLogModel::BytesColumn).data().toString(),
+             QStringLiteral("2.0 KiB"));
+    QCOMPARE(model.index(1, TrafficLogModel::MessagesColumn).data().toString(),
+             QStringLiteral("2 × #18…19"));
 }
 
 void TestTrafficLogModel::filterByPattern() {
