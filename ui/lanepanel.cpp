@@ -2,6 +2,7 @@
 
 #include "patterntheme.h"
 #include "units.h"
+#include "wirecontract.h"
 
 #include <QtWidgets/QGridLayout>
 #include <QtWidgets/QHBoxLayout>
@@ -59,10 +60,11 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
         m_setting->setToolTip(tr("How often the short-poll client asks for news"));
         break;
     case Pattern::LongPoll:
-        m_setting->setRange(1, 120);
+        // The server clamps a timeout into its range and holds a poll this long by default.
+        m_setting->setRange(PushLab::Wire::longPollMinTimeoutS, PushLab::Wire::longPollMaxTimeoutS);
         m_setting->setPrefix(tr("timeout "));
         m_setting->setSuffix(tr(" s"));
-        m_setting->setValue(30);
+        m_setting->setValue(PushLab::Wire::longPollDefaultTimeoutS);
         m_setting->setToolTip(tr("How long the server holds a long poll before answering 204"));
         break;
     case Pattern::ServerSentEvents:
@@ -70,10 +72,12 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
         m_setting->setSingleStep(250);
         m_setting->setPrefix(tr("reconnect "));
         m_setting->setSuffix(tr(" ms"));
-        m_setting->setSpecialValueText(tr("server's retry"));
+        // Until the stream says otherwise, a client waits the retry: every stream starts with.
+        m_setting->setSpecialValueText(serverRetryText(PushLab::Wire::retryDefaultMs));
         m_setting->setValue(0);
         m_setting->setToolTip(tr("Delay before reconnecting a dropped stream (0 = the server's "
-                                 "retry: value)"));
+                                 "retry: value, %1 ms unless it sends another)")
+                                  .arg(PushLab::Wire::retryDefaultMs));
         break;
     }
     m_setting->setMinimumWidth(
@@ -174,8 +178,12 @@ void LanePanel::setRunning(bool running) {
     m_startStop->setToolTip(running ? tr("Stop this client") : tr("Start this client"));
 }
 
+QString LanePanel::serverRetryText(int ms) {
+    return tr("server's %1 ms").arg(ms);
+}
+
 void LanePanel::setServerReconnectMs(int ms) {
-    const QString text = tr("server's %1 ms").arg(ms);
+    const QString text = serverRetryText(ms);
     if (m_pattern == Pattern::ServerSentEvents && m_setting->specialValueText() != text)
         m_setting->setSpecialValueText(text);
 }

@@ -41,6 +41,7 @@ Q_SIGNALS:
 
 private:
     QLabel *addCount(const QString &key, const QString &title);
+    static QString serverRetryText(int ms);
 
     PushLab::Pattern m_pattern = PushLab::Pattern::ShortPoll;
     QSpinBox *m_setting = nullptr;       // child

@@ -2,6 +2,7 @@
 
 #include "timelinegeometry.h"
 #include "units.h"
+#include "wirecontract.h"
 
 #include <algorithm>
 #include <cmath>
@@ -66,7 +67,7 @@ void TimelineModel::addTrafficEvent(const TrafficEvent &event) {
             span->bytes += event.bytes;
             span->messages += int(event.messages.size());
         }
-        if (event.hasGap() || event.eventType == QLatin1String("gap"))
+        if (event.hasGap() || event.eventType == QLatin1String(PushLab::Wire::gapEvent))
             addMarker(lane, TimelineMarker::Kind::Gap, event.timeUs,
                       event.detail.isEmpty() ? event.data : event.detail);
         addArrivals(lane, event);

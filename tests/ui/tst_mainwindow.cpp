@@ -11,6 +11,7 @@
 #include "serverbar.h"
 #include "timelineviewport.h"
 #include "trafficlogmodel.h"
+#include "wirecontract.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QDir>
@@ -29,6 +30,7 @@
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QToolTip>
 
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void serverBarCountsACrowdFromTheServersTotals();
     void portInUseOffersAnotherPort();
     void laneSettingsSurviveARestart();
+    void laneSettingsFollowTheWireContract();
     void hoveringAnArrivalExplainsIt();
     void crowdTabWatchesTheSameServer();
     void repaintsAreThrottledNotPerMessage();
@@ -383,6 +386,22 @@ void TestMainWindow::laneSettingsSurviveARestart() {
     m_window = std::make_unique<MainWindow>();
     QCOMPARE(m_window->lanePanel(Pattern::ShortPoll)->setting(), 450);
     QCOMPARE(m_window->lanePanel(Pattern::LongPoll)->setting(), 12);
+}
+
+void TestMainWindow::laneSettingsFollowTheWireContract() {
+    // A fresh window asks for the server's default long-poll timeout, offers only what the
+    // server accepts, and names the retry: every stream starts with.
+    LanePanel *longPoll = m_window->lanePanel(Pattern::LongPoll);
+    QCOMPARE(longPoll->setting(), PushLab::Wire::longPollDefaultTimeoutS);
+    longPoll->setSetting(PushLab::Wire::longPollMaxTimeoutS + 1);
+    QCOMPARE(longPoll->setting(), PushLab::Wire::longPollMaxTimeoutS);
+    longPoll->setSetting(PushLab::Wire::longPollMinTimeoutS - 1);
+    QCOMPARE(longPoll->setting(), PushLab::Wire::longPollMinTimeoutS);
+    auto *sseSetting = m_window->lanePanel(Pattern::ServerSentEvents)->findChild<QSpinBox *>();
+    QVERIFY(sseSetting);
+    QCOMPARE(sseSetting->value(), 0);
+    QCOMPARE(sseSetting->specialValueText(),
+             QStringLiteral("server's %1 ms").arg(PushLab::Wire::retryDefaultMs));
 }
 
 void TestMainWindow::hoveringAnArrivalExplainsIt() {
