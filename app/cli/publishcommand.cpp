@@ -1,6 +1,7 @@
 // pushlab-cli publish: POST one message and print what the server stored.
 #include "commands.h"
 
+#include "clioutput.h"
 #include "publisher.h"
 #include "wirecontract.h"
 
@@ -16,7 +17,7 @@
 namespace {
 
 void printError(const QString &message) {
-    std::fprintf(stderr, "pushlab-cli publish: %s\n", qPrintable(message));
+    CliOutput::printError("publish", message);
 }
 
 bool looksLikeUrl(const QString &text) {
