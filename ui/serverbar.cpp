@@ -30,9 +30,9 @@ ServerBar::ServerBar(QWidget *parent)
     auto *open = new QPushButton(tr("Open in browser"), this);
     open->setToolTip(tr("Open the server's page: a browser becomes one more client, listed here"));
     m_closeStreams = new QPushButton(tr("Close streams"), this);
-    m_closeStreams->setToolTip(tr("Ask the server to close every open stream and waiting poll "
+    m_closeStreams->setToolTip(tr("Ask the server to close its open event streams "
                                   "(POST /api/streams/close): watch SSE reconnect with "
-                                  "Last-Event-ID and long polls re-issue"));
+                                  "Last-Event-ID and miss nothing (polls are not touched)"));
     layout->addWidget(copy);
     layout->addWidget(open);
     layout->addWidget(m_closeStreams);

@@ -49,6 +49,6 @@ WindowMenus::WindowMenus(QMainWindow *window, TimelineViewport *viewport)
     connect(copy, &QAction::triggered, this, &WindowMenus::copyUrlRequested);
     QAction *open = server->addAction(tr("&Open in browser"));
     connect(open, &QAction::triggered, this, &WindowMenus::openInBrowserRequested);
-    QAction *close = server->addAction(tr("Close &streams (clients reconnect)"));
+    QAction *close = server->addAction(tr("Close event &streams (SSE reconnects)"));
     connect(close, &QAction::triggered, this, &WindowMenus::closeStreamsRequested);
 }

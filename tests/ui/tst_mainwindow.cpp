@@ -31,6 +31,7 @@
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QToolTip>
 
@@ -273,9 +274,15 @@ void TestMainWindow::closeStreamsMakesSseReconnectWithoutLoss() {
             closeButton = b;
     }
     QVERIFY(closeButton);
+    QVERIFY(waitUntilLanesReady()); // the long poll answered "before" is parked again
+    const qint64 longPollRequests = m_window->laneSummary(Pattern::LongPoll).requests;
     QTest::mouseClick(closeButton, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->laneSummary(Pattern::ServerSentEvents).reconnects >= 1,
                              10000);
+    // Only the event stream was closed, and the window says so; the waiting long poll stays.
+    QTRY_VERIFY(m_window->statusBar()->currentMessage().startsWith(
+        QLatin1String("The server closed 1 event stream")));
+    QCOMPARE(m_window->laneSummary(Pattern::LongPoll).requests, longPollRequests);
     // The stream comes back (Last-Event-ID) and the next message reaches every lane.
     QVERIFY(waitUntilLanesReady());
     send(QStringLiteral("after"));
