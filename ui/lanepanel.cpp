@@ -191,8 +191,9 @@ void LanePanel::setServerReconnectMs(int ms) {
 void LanePanel::setSummary(const LatencySummary &s) {
     const auto set = [this](const QString &key, const QString &value) {
         QLabel *l = m_counts.value(key);
-        l->setText(QStringLiteral("<span style='color:#5b616e'>%1</span> <b>%2</b>")
-                       .arg(l->property("title").toString(), value));
+        l->setText(
+            QStringLiteral("<span style='color:%1'>%2</span> <b>%3</b>")
+                .arg(PatternTheme::axisText().name(), l->property("title").toString(), value));
         l->setProperty("value", value);
     };
     set(QStringLiteral("messages"), QString::number(s.messages));

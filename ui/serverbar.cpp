@@ -12,6 +12,16 @@
 
 using PushLab::Pattern;
 
+namespace {
+
+// Secondary text, in the axis grey.
+QString quiet(const QString &text) {
+    return QStringLiteral("<span style='color:%1'>%2</span>")
+        .arg(PatternTheme::axisText().name(), text);
+}
+
+} // namespace
+
 ServerBar::ServerBar(QWidget *parent)
     : QFrame(parent) {
     setFrameShape(QFrame::StyledPanel);
@@ -108,10 +118,9 @@ void ServerBar::setStats(const ServerStats &stats) {
     QString text =
         tr("Connected: ") + (parts.isEmpty() ? tr("nobody") : parts.join(QStringLiteral(" · ")));
     if (listedAll && otherTotal == 0 && !parts.isEmpty())
-        text += tr(" <span style='color:#5b616e'>(all PushLab lanes)</span>");
+        text += QLatin1Char(' ') + quiet(tr("(all PushLab lanes)"));
     if (!listedAll) {
-        text += tr(" <span style='color:#5b616e'>· %1 clients</span>")
-                    .arg(locale.toString(stats.peersTotal));
+        text += QLatin1Char(' ') + quiet(tr("· %1 clients").arg(locale.toString(stats.peersTotal)));
         details.prepend(
             tr("The server lists %1 of its %2 clients; the first %3:")
                 .arg(locale.toString(stats.peers.size()), locale.toString(stats.peersTotal))
