@@ -4,16 +4,15 @@ issue 6's ratio goals judged on those medians and pass by pass.
 
 One run's verdict swings with the noise of a shared 2-core machine; more passes judge better.
 
-Usage: bench/pool.py bench/results/2026-11-28-0716-raw bench/results/2026-11-28-0729-raw ...
+Usage: bench/pool.py bench/results/2026-11-28-0716.csv bench/results/2026-11-28-0729.csv ...
+(a run's per-pass CSV, see passes.py, or its -raw directory of JSON files)
 """
 import argparse
-import glob
-import json
 import os
-import re
 import statistics
 
-from report import get  # same folder: run as bench/pool.py
+from passes import load as load_run  # same folder: run as bench/pool.py
+from report import get
 
 SERVERS = ("pushlab", "nchan", "go")
 NAMES = {"pushlab": "PushLab", "nchan": "Nchan", "go": "Go"}
@@ -28,28 +27,13 @@ FIGURES = [
 ]
 
 
-def load_run(raw):
-    """{(server, load, pass): result} for one run's -raw directory."""
-    out = {}
-    for path in glob.glob(os.path.join(raw, "*.json")):
-        m = re.fullmatch(r"(\w+)-(sse|long|short|idle)-(\d+)\.json", os.path.basename(path))
-        if not m:
-            continue
-        try:
-            with open(path) as f:
-                out[(m.group(1), m.group(2), int(m.group(3)))] = json.load(f)
-        except (OSError, ValueError):
-            pass
-    return out
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("raw", nargs="+", help="a run's results directory ending in -raw")
+    p.add_argument("run", nargs="+", help="a run's per-pass .csv or its -raw directory")
     a = p.parse_args()
-    runs = [load_run(r) for r in a.raw]
+    runs = [load_run(r) for r in a.run]
     passes = sum(len({k[2] for k in run}) for run in runs)
-    print(f"{len(runs)} runs, {passes} passes: " + ", ".join(os.path.basename(r) for r in a.raw))
+    print(f"{len(runs)} runs, {passes} passes: " + ", ".join(os.path.basename(r) for r in a.run))
     print()
     print("| Figure | " + " | ".join(NAMES[s] for s in SERVERS) +
           " | PushLab / Nchan | goal | passes where the goal held |")

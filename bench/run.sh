@@ -3,9 +3,11 @@
 # same loads on this machine, measured by `pushlab-cli bench`:
 #   SSE with $CLIENTS streams, long poll with $CLIENTS clients, short poll with $SHORT_CLIENTS
 #   keep-alive connections (requests/s), and idle CPU.
-# Writes bench/results/<UTC date>.md (markdown table) and .png (chart). Every server runs on a
-# loopback port with its own config under a temporary directory, and the EXIT trap stops every
-# process this script started. Bounded: each bench run has --duration-limit, the whole run
+# Writes bench/results/runs/<UTC date>.md (markdown table), .png (chart), .csv (every pass's
+# figures, the compact form bench/pool.py reads) and -raw/ (each bench run's JSON). runs/ is
+# ignored by git: a run that a document cites gets its .md and .csv copied to bench/results/.
+# Every server runs on a loopback port with its own config under a temporary directory, and
+# the EXIT trap stops every process this script started. Bounded: each bench run has --duration-limit, the whole run
 # aims at a few minutes.
 #
 # Usage: bench/run.sh            (as root it installs what is missing from Debian first)
@@ -13,7 +15,7 @@
 #   SHORT_SECONDS (5), IDLE_SECONDS (5), HELD_IDLE_SECONDS (3), SERVERS ("pushlab nchan go"), REPEAT (5 passes, the
 #   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
-#   RESULTS (output directory, default bench/results), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
+#   RESULTS (output directory, default bench/results/runs), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
 #   PUSHLAB_FANOUT_THREADS (PushLab's --fanout-threads; default its own),
 #   PUSHLAB_THREADS (PushLab's --threads, its event loops; default its own, 1; when set, the
 #   results are named <date>-threads<N>), PUSHLAB_IO_URING=0 (PushLab sends with send(2) only,
@@ -31,7 +33,7 @@ HELD_IDLE_SECONDS=${HELD_IDLE_SECONDS:-3} # SSE and long poll: all clients held,
 SERVERS=${SERVERS:-"pushlab nchan go"}
 REPEAT=${REPEAT:-5}
 BUILD_DIR=${PUSHLAB_BENCH_BUILD:-$REPO/build-bench}
-RESULTS=${RESULTS:-$REPO/bench/results}
+RESULTS=${RESULTS:-$REPO/bench/results/runs} # git-ignored
 LIMIT=120 # seconds, per bench run
 
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -191,7 +193,7 @@ run_pushlab() {
     idle pushlab
     local perf=()
     if [[ ${PUSHLAB_PERF:-0} == 1 && $PASS == 1 ]] && command -v perf >/dev/null; then
-        mkdir -p "$RESULTS/tmp" # git-ignored
+        mkdir -p "$RESULTS/tmp"
         perf record -g -o "$RESULTS/tmp/pushlab-sse.perf.data" -p "$SERVER_PID" >/dev/null 2>&1 &
         perf=($!)
         STARTED+=("${perf[0]}")
@@ -255,10 +257,11 @@ for ((PASS = 1; PASS <= REPEAT; PASS++)); do
     order=("${order[@]:1}" "${order[0]}") # rotate: no server always runs first or last
 done
 
-log "writing $RESULTS/$STAMP.md and $RESULTS/$STAMP.png"
+log "writing $RESULTS/$STAMP.md, .png and .csv"
 rm -rf "$RESULTS/$STAMP-raw"
 mkdir -p "$RESULTS/$STAMP-raw"
 cp "$WORK"/*.json "$RESULTS/$STAMP-raw/"
+python3 "$REPO/bench/passes.py" "$RESULTS/$STAMP-raw" "$RESULTS/$STAMP.csv"
 python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
     --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
     --repeat "$REPEAT" --pushlab-version "$PUSHLAB_VERSION" --pushlab-threads "$PUSHLAB_THREADS_USED" \
