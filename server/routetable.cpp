@@ -64,6 +64,8 @@ QByteArray RouteTable::allowHeader(Route route) {
 }
 
 std::optional<HttpResponse> RouteTable::answerForMethod(Route route, const RequestInfo &info) {
+    if (info.method != RequestInfo::Method::Options && allows(route, info.method))
+        return std::nullopt; // the usual case: a handler answers (nothing built per request)
     const QByteArray allowed = allowHeader(route);
     if (info.method == RequestInfo::Method::Options) {
         HttpResponse r(204);
@@ -74,8 +76,6 @@ std::optional<HttpResponse> RouteTable::answerForMethod(Route route, const Reque
             .header("Access-Control-Max-Age", "600");
         return r;
     }
-    if (allows(route, info.method))
-        return std::nullopt;
     HttpResponse r =
         HttpResponse::error(405, QStringLiteral("%1 is not allowed on %2; allowed: %3.")
                                      .arg(QString::fromLatin1(info.methodName), info.path,
