@@ -19,7 +19,8 @@
 #   PUSHLAB_FANOUT_THREADS (PushLab's --fanout-threads; default its own),
 #   PUSHLAB_THREADS (PushLab's --threads, its event loops; default its own, 1; when set, the
 #   results are named <date>-threads<N>), PUSHLAB_IO_URING=0 (PushLab sends with send(2) only,
-#   not io_uring batches; results named <date>-send).
+#   not io_uring batches; results named <date>-send), PUSHLAB_SERVE_CLI (a pushlab-cli of
+#   another build to serve with, while this build's generator measures: A/B of the server alone).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -112,7 +113,7 @@ start_pushlab() {
     # Emptied here, not only by the redirection below: that happens in the child, possibly
     # after wait_url has read the previous pass's address from the old file.
     : >"$WORK/pushlab.log"
-    "$CLI" serve --port 0 ${PUSHLAB_THREADS:+--threads "$PUSHLAB_THREADS"} \
+    "${PUSHLAB_SERVE_CLI:-$CLI}" serve --port 0 ${PUSHLAB_THREADS:+--threads "$PUSHLAB_THREADS"} \
         ${PUSHLAB_FANOUT_THREADS:+--fanout-threads "$PUSHLAB_FANOUT_THREADS"} >"$WORK/pushlab.log" 2>&1 &
     SERVER_PID=$!
     STARTED+=("$SERVER_PID")
@@ -265,7 +266,7 @@ python3 "$REPO/bench/passes.py" "$RESULTS/$STAMP-raw" "$RESULTS/$STAMP.csv"
 python3 "$REPO/bench/report.py" --raw "$RESULTS/$STAMP-raw" --servers "$SERVERS" \
     --markdown "$RESULTS/$STAMP.md" --chart-data "$WORK/chart.dat" \
     --repeat "$REPEAT" --pushlab-version "$PUSHLAB_VERSION" --pushlab-threads "$PUSHLAB_THREADS_USED" \
-    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT${PUSHLAB_THREADS:+ PUSHLAB_THREADS=$PUSHLAB_THREADS}${PUSHLAB_FANOUT_THREADS:+ PUSHLAB_FANOUT_THREADS=$PUSHLAB_FANOUT_THREADS}${PUSHLAB_IO_URING:+ PUSHLAB_IO_URING=$PUSHLAB_IO_URING})"
+    --command "bench/run.sh (CLIENTS=$CLIENTS MESSAGES=$MESSAGES RATE=$RATE SHORT_CLIENTS=$SHORT_CLIENTS SHORT_SECONDS=$SHORT_SECONDS REPEAT=$REPEAT${PUSHLAB_THREADS:+ PUSHLAB_THREADS=$PUSHLAB_THREADS}${PUSHLAB_FANOUT_THREADS:+ PUSHLAB_FANOUT_THREADS=$PUSHLAB_FANOUT_THREADS}${PUSHLAB_IO_URING:+ PUSHLAB_IO_URING=$PUSHLAB_IO_URING}${PUSHLAB_SERVE_CLI:+ PUSHLAB_SERVE_CLI=$PUSHLAB_SERVE_CLI})"
 gnuplot -e "datafile='$WORK/chart.dat'; output='$RESULTS/$STAMP.png'; clients='$CLIENTS'; stamp='$STAMP'" \
     "$REPO/bench/chart.gp"
 cat "$RESULTS/$STAMP.md"
