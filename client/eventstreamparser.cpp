@@ -1,5 +1,7 @@
 #include "eventstreamparser.h"
 
+#include "utf8decoder.h"
+
 namespace {
 
 constexpr char cr = '\r';
@@ -91,16 +93,19 @@ void EventStreamParser::processLine(QByteArrayView line, QList<ServerSentEvent> 
         if (value.startsWith(' '))
             value = value.sliced(1);
     }
+    // Decoding each value on its own gives what decoding the whole stream gives: CR, LF and ':'
+    // are ASCII, which ends any UTF-8 sequence, and m_line keeps a line's bytes until the line is
+    // complete, so a sequence split across feeds is decoded whole.
     if (field == "event") {
-        m_eventType = QString::fromUtf8(value);
+        m_eventType = Utf8Decoder::decode(value);
     } else if (field == "data") {
-        m_data += QString::fromUtf8(value);
+        m_data += Utf8Decoder::decode(value);
         m_data += QLatin1Char('\n');
         if (m_data.size() > m_maxEventBytes)
             m_overflowed = true;
     } else if (field == "id") {
         if (!value.contains('\0'))
-            m_lastEventIdBuffer = QString::fromUtf8(value);
+            m_lastEventIdBuffer = Utf8Decoder::decode(value);
     } else if (field == "retry") {
         if (allAsciiDigits(value)) {
             bool ok = false;

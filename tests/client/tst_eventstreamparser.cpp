@@ -104,6 +104,32 @@ void tst_EventStreamParser::rules_data() {
     QTest::newRow("invalid UTF-8 becomes U+FFFD") << QByteArray("data: a\xFF"
                                                                 "b\n\n")
                                                   << Events{msg(QStringLiteral("a\uFFFDb"))};
+    // WHATWG UTF-8 decoding: one U+FFFD per maximal subpart, wherever the feeds split the bytes.
+    QTest::newRow("truncated four-byte sequence then ASCII is one U+FFFD")
+        << QByteArray("data: \xF0\x9F\x98"
+                      "A\n\n")
+        << Events{msg(QStringLiteral("\uFFFDA"))};
+    QTest::newRow("truncated sequence at the end of a line is one U+FFFD")
+        << QByteArray("data: a\xE2\x82\ndata: b\xF0\x9F\x98\r\n\n")
+        << Events{msg(QStringLiteral("a\uFFFD\nb\uFFFD"))};
+    QTest::newRow("truncated sequence before the colon is one U+FFFD in the field name")
+        << QByteArray("data\xC3:x\n\ndata: y\n\n") << Events{msg(u"y"_qs)};
+    QTest::newRow("overlong C0 AF is two U+FFFD")
+        << QByteArray("data: \xC0\xAF\n\n") << Events{msg(QStringLiteral("\uFFFD\uFFFD"))};
+    QTest::newRow("surrogate ED A0 80 is three U+FFFD")
+        << QByteArray("data: \xED\xA0\x80\n\n")
+        << Events{msg(QStringLiteral("\uFFFD\uFFFD\uFFFD"))};
+    QTest::newRow("above U+10FFFF F4 90 80 80 is four U+FFFD")
+        << QByteArray("data: \xF4\x90\x80\x80\n\n")
+        << Events{msg(QStringLiteral("\uFFFD\uFFFD\uFFFD\uFFFD"))};
+    QTest::newRow("lone continuation bytes are one U+FFFD each")
+        << QByteArray("data: \x80\xBF\n\n") << Events{msg(QStringLiteral("\uFFFD\uFFFD"))};
+    QTest::newRow("Unicode Table 3-8 maximal subparts")
+        << QByteArray("data: \x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64\n\n")
+        << Events{msg(QStringLiteral("a\uFFFD\uFFFD\uFFFDb\uFFFDc\uFFFD\uFFFDd"))};
+    QTest::newRow("four-byte sequence in an event type and an id")
+        << QByteArray("event: \xF0\x9F\x98\x80\nid: \xF0\x9F\x98\ndata: x\n\n")
+        << Events{ev(QString::fromUcs4(U"\U0001F600"), u"x"_qs, QStringLiteral("\uFFFD"))};
     QTest::newRow("PushLab message event")
         << QByteArray("retry: 2000\n\nid: 42\nevent: message\ndata: {\"id\":42}\n\n")
         << Events{msg(u"{\"id\":42}"_qs, u"42"_qs)};
