@@ -6,15 +6,21 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
 #include <QtCore/QPointer>
+#include <QtCore/QSemaphore>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QtTest>
 
+#include <atomic>
 #include <functional>
+#include <thread>
 
 namespace {
+
+// How long a loop that should be awake may take to answer before the test calls it stuck.
+constexpr int stuckLoopMs = 10000;
 
 // Runs `work` inside a thread whose event loop is driven by EpollEventDispatcher, and returns
 // what it reported. `work` gets a quit function to call when done.
@@ -32,10 +38,12 @@ QString runOnEpollThread(const std::function<void(std::function<void(QString)>)>
             QThread::currentThread()->quit();
         });
     });
-    const bool finished = thread.wait(timeoutMs);
-    if (!finished) {
+    if (!thread.wait(timeoutMs)) {
         thread.quit();
-        thread.wait();
+        // A loop that cannot even be told to quit would otherwise hang the test to CTest's limit.
+        if (!thread.wait(stuckLoopMs))
+            qFatal("the epoll loop did not quit within %d ms of being asked (a lost wake-up?)",
+                   stuckLoopMs);
     }
     return result;
 }
@@ -124,20 +132,32 @@ void TestEpollEventDispatcher::socketsTalkThroughNotifiers() {
 }
 
 void TestEpollEventDispatcher::crossThreadCallsWakeTheLoop() {
+    constexpr int callCount = 200;
     QThread thread;
     thread.setEventDispatcher(new EpollEventDispatcher);
     QObject target;
     target.moveToThread(&thread);
     thread.start();
-    int calls = 0;
-    for (int i = 0; i < 200; ++i) {
-        // Each blocks until the sleeping loop wakes and runs it: a lost wake-up hangs here.
-        QMetaObject::invokeMethod(
-            &target, [&calls] { ++calls; }, Qt::BlockingQueuedConnection);
+    std::atomic<int> calls{0};
+    QSemaphore callerDone;
+    // Each call blocks until the sleeping loop wakes and runs it, so a lost wake-up blocks the
+    // caller for good: the calls come from a thread of their own and this one waits with a limit.
+    std::thread caller([&] {
+        for (int i = 0; i < callCount; ++i) {
+            QMetaObject::invokeMethod(
+                &target, [&calls] { ++calls; }, Qt::BlockingQueuedConnection);
+        }
+        callerDone.release();
+    });
+    if (!callerDone.tryAcquire(1, stuckLoopMs)) {
+        // Leaving with the threads running would abort without a word: say what was seen.
+        qFatal("lost wake-up: only %d of %d blocking cross-thread calls ran in %d ms", calls.load(),
+               callCount, stuckLoopMs);
     }
-    QCOMPARE(calls, 200);
+    caller.join();
+    QCOMPARE(calls.load(), callCount);
     thread.quit();
-    QVERIFY(thread.wait(5000));
+    QVERIFY(thread.wait(stuckLoopMs));
 }
 
 void TestEpollEventDispatcher::nestedLoopAndDeleteLater() {
