@@ -91,6 +91,16 @@
         }
     }
 
+    // How far before its publication a message may seem to arrive before the page calls its clock
+    // untrustworthy. Two honest clocks on one machine still disagree a little: the page keeps its
+    // performance.now() clock within 1.5 ms of Date.now() (pushlab.js, clock.resync), and browsers
+    // coarsen performance.now() (100 µs in Chromium without cross-origin isolation). A -0.3 ms
+    // latency is that noise; -50 ms is a clock that is wrong.
+    const CLOCK_TOLERANCE_US = 2000;
+    function clockCannotBeTrusted(latencyUs) {
+        return typeof latencyUs === 'number' && latencyUs < -CLOCK_TOLERANCE_US;
+    }
+
     const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
     function isLoopbackHost(hostname) {
         return LOOPBACK.test(hostname);
@@ -127,6 +137,6 @@
         return ua.length > 40 ? `${ua.slice(0, 40)}…` : ua;
     }
 
-    root.PushLabCore = Object.freeze({ formatLatency, LatencySamples, IdLedger, isLoopbackHost, shellQuote,
-                                       shortAgent });
+    root.PushLabCore = Object.freeze({ formatLatency, LatencySamples, IdLedger, CLOCK_TOLERANCE_US,
+                                       clockCannotBeTrusted, isLoopbackHost, shellQuote, shortAgent });
 })(globalThis);

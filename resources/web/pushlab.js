@@ -9,7 +9,8 @@
     const TIMELINE_KEEP_MS = 130000;   // longest timeline window plus a margin
     const STATS_PERIOD_MS = 2000;
 
-    const { formatLatency, LatencySamples, IdLedger, isLoopbackHost, shellQuote, shortAgent } = window.PushLabCore;
+    const { formatLatency, LatencySamples, IdLedger, clockCannotBeTrusted, isLoopbackHost, shellQuote, shortAgent } =
+        window.PushLabCore;
     // The wire contract (contract.js, generated from common/wirecontract.h): defaults, ranges, names.
     const Wire = window.PushLabWire;
     const seconds = (ms) => `${ms / 1000} s`;
@@ -220,7 +221,9 @@
             const latencyUs = typeof message.publishedAt === 'number' ? receivedUs - message.publishedAt : null;
             if (latencyUs !== null) {
                 this.latency.add(latencyUs);
-                if (latencyUs < 0 && (negativeSeenUs === null || latencyUs < negativeSeenUs)) {
+                // Timer coarsening makes small negative latencies on an honest clock: only a clearly
+                // negative one says the clock is wrong.
+                if (clockCannotBeTrusted(latencyUs) && (negativeSeenUs === null || latencyUs < negativeSeenUs)) {
                     negativeSeenUs = latencyUs;
                     updateClockNotice();
                 }

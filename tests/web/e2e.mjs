@@ -475,21 +475,97 @@ async function run() {
             await remote.close();
         }
 
-        // On the server's machine but with a clock 60 s slow: latencies come out negative.
-        const skewed = await browser.newContext();
-        try {
-            const p = await skewed.newPage();
-            p.on('pageerror', (e) => pageErrors.push(`(skewed page) ${e.message}`));
-            await p.addInitScript(() => {
-                const skewMs = 60000;
+        // A page on the server's machine whose clock runs skewMs slow (Date.now and
+        // performance.timeOrigin alike, as a wrong system clock would), its SSE lane open.
+        const openSkewedPage = async (context, skewMs) => {
+            const p = await context.newPage();
+            p.on('pageerror', (e) => pageErrors.push(`(page ${skewMs} ms slow) ${e.message}`));
+            await p.addInitScript((skew) => {
                 const realNow = Date.now.bind(Date);
-                Date.now = () => realNow() - skewMs;
-                const origin = performance.timeOrigin - skewMs;
+                Date.now = () => realNow() - skew;
+                const origin = performance.timeOrigin - skew;
                 Object.defineProperty(performance, 'timeOrigin', { get: () => origin });
-            });
+            }, skewMs);
             await p.goto(base, { waitUntil: 'load' });
             await p.waitForFunction(() => document.querySelector('#lane-sse')?.dataset.state === 'open', null,
                                     { timeout: WAIT_MS });
+            return p;
+        };
+
+        // A page whose clock reads `behindMs` before the server's when the message marked with
+        // `marker` arrives. A real delivery takes anything from 0.1 to tens of ms on a busy
+        // machine, so the clock (Date.now and timeOrigin alike) is set at the instant the page's
+        // EventSource receives that message, from its publishedAt. Returns the latency each lane
+        // shows for it and the state of the clock notice.
+        const latencyOnAPageBehind = async (behindMs) => {
+            const context = await browser.newContext();
+            try {
+                const p = await context.newPage();
+                p.on('pageerror', (e) => pageErrors.push(`(page ${behindMs} ms behind) ${e.message}`));
+                const marker = `[${behindMs} ms behind]`;
+                await p.addInitScript(({ behind, mark }) => {
+                    let skewMs = 0;
+                    const realNow = Date.now.bind(Date);
+                    const realOrigin = performance.timeOrigin;
+                    Date.now = () => realNow() - skewMs;
+                    Object.defineProperty(performance, 'timeOrigin', { get: () => realOrigin - skewMs });
+                    const RealEventSource = window.EventSource;
+                    window.EventSource = class extends RealEventSource {
+                        constructor(...args) {
+                            super(...args);
+                            // Registered before the page's own listener, so it runs first.
+                            this.addEventListener('message', (event) => {
+                                const m = JSON.parse(event.data);
+                                if (skewMs === 0 && String(m.text).includes(mark))
+                                    skewMs = realOrigin + performance.now() - (m.publishedAt / 1000 - behind);
+                            });
+                        }
+                    };
+                }, { behind: behindMs, mark: marker });
+                await p.goto(base, { waitUntil: 'load' });
+                await p.waitForFunction(() => document.querySelector('#lane-sse')?.dataset.state === 'open', null,
+                                        { timeout: WAIT_MS });
+                const message = await publishViaApi(`Published to a page whose clock reads ${marker}`);
+                const latencies = {};
+                for (const lane of ['sse', 'long', 'short']) {
+                    const lat = p.locator(`#lane-${lane} .messages li[data-id="${message.id}"] .lat`);
+                    await lat.waitFor({ timeout: WAIT_MS }).catch(() => {
+                        throw new Error(`the page ${behindMs} ms behind shows message #${message.id} in no ${lane} lane`);
+                    });
+                    latencies[lane] = await lat.textContent();
+                }
+                const notice = await p.evaluate(() => ({
+                    flag: document.body.dataset.clockTrusted,
+                    hidden: document.querySelector('#clock-notice').hidden,
+                    text: document.querySelector('#clock-notice').textContent,
+                }));
+                return { latencies, notice };
+            } finally {
+                await context.close();
+            }
+        };
+
+        // 0.3 ms behind is what timer coarsening does to an honest clock on the same machine: a
+        // latency a little below zero, and no warning. Coarsening may move the figure by a tenth
+        // of a millisecond or two, not out of (-1, 0) ms.
+        const coarse = await latencyOnAPageBehind(0.3);
+        if (!/^-0\.\d\d ms$/.test(coarse.latencies.sse))
+            throw new Error(`the page set 0.3 ms behind shows an SSE latency of "${coarse.latencies.sse}"`);
+        if (coarse.notice.flag !== 'true' || !coarse.notice.hidden)
+            throw new Error(`latencies of ${JSON.stringify(coarse.latencies)} (timer noise) raise a clock warning: ` +
+                            JSON.stringify(coarse.notice));
+
+        // 50 ms behind is a clock that is wrong: the page says so.
+        const wrong = await latencyOnAPageBehind(50);
+        if (!/^-(49|50|51) ms$/.test(wrong.latencies.sse))
+            throw new Error(`the page set 50 ms behind shows an SSE latency of "${wrong.latencies.sse}"`);
+        if (wrong.notice.flag !== 'false' || wrong.notice.hidden || !/cannot be trusted/.test(wrong.notice.text))
+            throw new Error(`a latency of ${wrong.latencies.sse} raises no clock warning: ${JSON.stringify(wrong.notice)}`);
+
+        // On the server's machine but with a clock 60 s slow: latencies come out negative.
+        const skewed = await browser.newContext();
+        try {
+            const p = await openSkewedPage(skewed, 60000);
             await publishViaApi('Published while a page runs 60 s slow');
             const notice = await p.locator('#clock-notice');
             await notice.waitFor({ state: 'visible', timeout: WAIT_MS }).catch(async () => {

@@ -12,7 +12,8 @@ import vm from 'node:vm';
 const source = resolve(dirname(fileURLToPath(import.meta.url)), '../../resources/web/pushlab-core.js');
 const sandbox = {};
 vm.runInNewContext(readFileSync(source, 'utf8'), sandbox, { filename: source });
-const { formatLatency, LatencySamples, IdLedger, isLoopbackHost, shellQuote, shortAgent } = sandbox.PushLabCore;
+const { formatLatency, LatencySamples, IdLedger, CLOCK_TOLERANCE_US, clockCannotBeTrusted, isLoopbackHost, shellQuote,
+        shortAgent } = sandbox.PushLabCore;
 
 test('formatLatency', async (t) => {
     const rows = [
@@ -123,6 +124,22 @@ test('IdLedger', async (t) => {
         await t.test(`gap: ${name}`, () => {
             assert.equal(new IdLedger().gap({ lastSeenId: seen, firstAvailableId: first }), missing);
         });
+});
+
+test('clockCannotBeTrusted', async (t) => {
+    const rows = [
+        ['no latency', null, false],
+        ['a positive latency', 420, false],
+        ['zero', 0, false],
+        ['-0.3 ms: timer coarsening on an honest clock', -300, false],
+        ['-1.5 ms: the page\'s own resync tolerance', -1500, false],
+        ['exactly at the tolerance', -CLOCK_TOLERANCE_US, false],
+        ['just past the tolerance', -CLOCK_TOLERANCE_US - 1, true],
+        ['-50 ms: a clock that is wrong', -50000, true],
+        ['a minute behind', -60000000, true],
+    ];
+    for (const [name, us, expected] of rows)
+        await t.test(name, () => assert.equal(clockCannotBeTrusted(us), expected));
 });
 
 test('isLoopbackHost', async (t) => {
