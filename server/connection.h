@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "pattern.h"
+#include "requestframer.h"
 #include "requestinfo.h"
 
 #include <QtNetwork/QHostAddress>
@@ -44,6 +45,9 @@ struct Connection {
     bool withHttpServer = false;
     qint64 countedUnread = 0; // bytes counted in requestBytes still unread in the socket
     bool http10 = false;      // the request being received says HTTP/1.0
+    // Sees every byte before QHttpServer does: a request with broken framing is refused and
+    // the connection closed before anything parses what follows it.
+    RequestFramer framer;
     // Long poll / seed /getmessage waiting (WaiterSet):
     quint64 waitSince = 0;
     Deadlines::iterator deadline;

@@ -197,6 +197,7 @@ Listener::Verdict PushServer::accept(QTcpSocket *socket) {
     // Reading stops past this (the request is then rejected): a peer cannot make us buffer more.
     socket->setReadBufferSize(m_config.maxRequestBytes + 64 * 1024);
     Connection &c = m_connections->add(socket);
+    c.framer = RequestFramer(m_config.maxHeaderBytes);
     // With the fast path, QHttpServer gets a connection only when a request needs it: a
     // crowd of polls and streams then costs no request object, parser or handlers there.
     EpollEventDispatcher *dispatcher = EpollEventDispatcher::current();
@@ -247,6 +248,12 @@ void PushServer::onReadyRead(QTcpSocket *socket) {
             c.http10 = RequestInfo::saysHttp10(socket->peek(RequestInfo::maxRequestLinePeek));
         }
         c.requestBytes += fresh;
+        // The new bytes are the last `fresh` of what is unread (QHttpServer reads it all).
+        if (auto p =
+                c.framer.feed(QByteArrayView(socket->peek(socket->bytesAvailable())).last(fresh))) {
+            reject(c, p->status, p->message);
+            return;
+        }
     }
     if (c.requestBytes > m_config.maxRequestBytes) {
         reject(

@@ -90,6 +90,8 @@ private Q_SLOTS:
     void longPollRejectsBadParameters();
     void sseFramingIsExact();
     void sseAnnouncesTheServersHeartbeat();
+    void brokenFramingIsRefusedAndCloses_data();
+    void brokenFramingIsRefusedAndCloses();
     void sseHeartbeatKeepsStreamAlive();
     void sseReplaysFromLastEventId_data();
     void sseReplaysFromLastEventId();
@@ -307,6 +309,100 @@ void TestPushServer::sseAnnouncesTheServersHeartbeat() {
     http.get("/api/events");
     const QByteArray head = http.readUntil("retry: ");
     QVERIFY2(head.contains("\r\nX-Heartbeat-Interval: 60000\r\n"), head.constData());
+}
+
+// Issue 14's reproducers, byte for byte: each was answered 400 and then the rest of the bytes
+// were parsed as a second request, which published SMUG (request smuggling), or was answered
+// 2xx although it is malformed. Now: one answer, the connection closes, nothing is published.
+void TestPushServer::brokenFramingIsRefusedAndCloses_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    const QByteArray smuggled = "GET /updatemessage?message=SMUG HTTP/1.1\r\nHost: x\r\n\r\n";
+    const QByteArray post = "POST /api/messages HTTP/1.1\r\nHost: x\r\n";
+    static const char nulInHeader[] = "GET /api/messages HTTP/1.1\r\nHost: a\0b\r\n\r\n";
+    static const char nulInTarget[] = "GET /api/mess\0ages HTTP/1.1\r\nHost: x\r\n\r\n";
+    QTest::newRow("CL then TE")
+        << post + "Content-Length: 69\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled
+        << 400;
+    QTest::newRow("TE then CL")
+        << post + "Transfer-Encoding: chunked\r\nContent-Length: 69\r\n\r\n0\r\n\r\n" + smuggled
+        << 400;
+    QTest::newRow("xchunked and CL")
+        << post + "Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n" + smuggled
+        << 400;
+    QTest::newRow("chunked, identity and CL")
+        << post + "Transfer-Encoding: chunked, identity\r\nContent-Length: 5\r\n\r\n0\r\n\r\n" +
+               smuggled
+        << 400;
+    QTest::newRow("TE by obs-fold")
+        << post +
+               "Content-Length: 5\r\nX-Folded: a\r\n Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+               smuggled
+        << 400;
+    QTest::newRow("CL -1") << post + "Content-Length: -1\r\n\r\n" + smuggled << 400;
+    QTest::newRow("CL 2^64-1") << post + "Content-Length: 18446744073709551615\r\n\r\n" + smuggled
+                               << 400;
+    QTest::newRow("CL 0 then CL 64")
+        << post + "Content-Length: 0\r\nContent-Length: 64\r\n\r\n" + smuggled << 400;
+    QTest::newRow("xchunked alone")
+        << post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n" + smuggled << 501;
+    QTest::newRow("TE in HTTP/1.0")
+        << QByteArray(
+               "POST /api/messages HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") +
+               smuggled
+        << 400;
+    QTest::newRow("bad chunk size")
+        << post + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n" + smuggled << 400;
+    QTest::newRow("chunk without CRLF")
+        << post + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n" + smuggled << 400;
+    QTest::newRow("HTTP/9.9") << QByteArray("GET /api/messages HTTP/9.9\r\nHost: x\r\n\r\n") +
+                                     smuggled
+                              << 505;
+    QTest::newRow("HTTP/2.0") << QByteArray("GET /api/stats HTTP/2.0\r\nHost: x\r\n\r\n") + smuggled
+                              << 505;
+    QTest::newRow("HTTP/A.B") << QByteArray("GET /api/messages HTTP/A.B\r\nHost: x\r\n\r\n") +
+                                     smuggled
+                              << 400;
+    QTest::newRow("HTTPX1.1") << QByteArray("GET /api/messages HTTPX1.1\r\nHost: x\r\n\r\n") +
+                                     smuggled
+                              << 400;
+    QTest::newRow("HTTP/1.1 extra")
+        << QByteArray("GET /api/messages HTTP/1.1 extra\r\nHost: x\r\n\r\n") + smuggled << 400;
+    QTest::newRow("space before colon")
+        << QByteArray("GET /api/messages HTTP/1.1\r\nHost : x\r\n\r\n") + smuggled << 400;
+    QTest::newRow("NUL in a header")
+        << QByteArray::fromRawData(nulInHeader, sizeof nulInHeader - 1) + smuggled << 400;
+    QTest::newRow("NUL in the target")
+        << QByteArray::fromRawData(nulInTarget, sizeof nulInTarget - 1) + smuggled << 400;
+    QTest::newRow("bad percent-encoding")
+        << QByteArray("GET /api/messages%zz HTTP/1.1\r\nHost: x\r\n\r\n") + smuggled << 400;
+    QTest::newRow("lower-case method")
+        << QByteArray("get /api/messages HTTP/1.1\r\nHost: x\r\n\r\n") + smuggled << 501;
+    QTest::newRow("websocket upgrade on events")
+        << QByteArray("GET /api/events HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: "
+                      "websocket\r\n\r\n") +
+               smuggled
+        << 501;
+    QTest::newRow("websocket upgrade on stats")
+        << QByteArray("GET /api/stats HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: "
+                      "websocket\r\n\r\n") +
+               smuggled
+        << 501;
+}
+
+void TestPushServer::brokenFramingIsRefusedAndCloses() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    auto server = startServer();
+    RawHttp http(server->port());
+    http.send(bytes);
+    const RawResponse r = http.read();
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.header("Connection"), QByteArray("close"));
+    QVERIFY(jsonObject(r.body).contains(QStringLiteral("error")));
+    QVERIFY(http.waitForDisconnected());
+    QVERIFY2(http.takeBuffer().isEmpty(), "a second answer came after the refusal");
+    QCOMPARE(server->log().publishedCount(), 0); // nothing smuggled through
 }
 
 void TestPushServer::sseFramingIsExact() {
