@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages PushLab needs, only those that are missing.
 #   scripts/setup.sh          what building and running needs
-#   scripts/setup.sh test     plus what the tests need (Xvfb, Chromium, Node.js for the browser test)
+#   scripts/setup.sh test     plus what the tests need (Xvfb, Chromium, Node.js for the browser test,
+#                             clang and libFuzzer for the fuzz harnesses)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ ccache pkgconf qt6-base-dev qt6-httpserver-dev qt6-websockets-dev liburing-dev)
 if [ "${1:-}" = test ]; then
-    packages+=(xvfb xauth chromium imagemagick python3)
+    packages+=(xvfb xauth chromium imagemagick python3 clang libfuzzer-14-dev)
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
