@@ -9,7 +9,8 @@
 #include <optional>
 
 // Incremental text/event-stream parser following the WHATWG HTML rules: feed it the bytes
-// as they arrive, however they are split, and it returns the events dispatched so far.
+// as they arrive, however they are split, and it returns the events dispatched so far. Text is
+// decoded as browsers decode it (Utf8Decoder: one U+FFFD per maximal ill-formed subpart).
 // Not a QObject: the SSE client, the tests and anything else can drive it directly.
 class EventStreamParser final {
 public:

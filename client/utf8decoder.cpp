@@ -16,15 +16,19 @@ void appendCodePoint(QString &out, char32_t codePoint) {
 } // namespace
 
 QString Utf8Decoder::decode(QByteArrayView bytes) {
+    // Well-formed input (nearly every event) decodes the same either way, and Qt's is vectorised;
+    // but QString::fromUtf8 also drops a leading BOM, which is text here.
+    if (!bytes.startsWith("\xEF\xBB\xBF") && bytes.isValidUtf8())
+        return QString::fromUtf8(bytes);
     Utf8Decoder decoder;
     QString out;
+    out.reserve(bytes.size()); // never more UTF-16 units than bytes
     decoder.feed(bytes, out);
     decoder.finish(out);
     return out;
 }
 
 void Utf8Decoder::feed(QByteArrayView bytes, QString &out) {
-    out.reserve(out.size() + bytes.size());
     qsizetype pos = 0;
     const qsizetype size = bytes.size();
     while (pos < size) {

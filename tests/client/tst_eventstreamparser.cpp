@@ -130,6 +130,9 @@ void tst_EventStreamParser::rules_data() {
     QTest::newRow("four-byte sequence in an event type and an id")
         << QByteArray("event: \xF0\x9F\x98\x80\nid: \xF0\x9F\x98\ndata: x\n\n")
         << Events{ev(QString::fromUcs4(U"\U0001F600"), u"x"_qs, QStringLiteral("\uFFFD"))};
+    QTest::newRow("a BOM inside a value is text") << QByteArray("data: \xEF\xBB\xBF"
+                                                                "x\n\n")
+                                                  << Events{msg(QStringLiteral("\uFEFFx"))};
     QTest::newRow("PushLab message event")
         << QByteArray("retry: 2000\n\nid: 42\nevent: message\ndata: {\"id\":42}\n\n")
         << Events{msg(u"{\"id\":42}"_qs, u"42"_qs)};
