@@ -1,5 +1,7 @@
 #include "originpolicy.h"
 
+#include <QtNetwork/QHostAddress>
+
 bool OriginPolicy::sameOriginOrNone(const RequestInfo &info) {
     const QByteArray &origin = info.origin;
     if (origin.isEmpty())
@@ -8,4 +10,42 @@ bool OriginPolicy::sameOriginOrNone(const RequestInfo &info) {
     return !host.isEmpty() &&
            (origin.compare(QByteArray("http://" + host), Qt::CaseInsensitive) == 0 ||
             origin.compare(QByteArray("https://" + host), Qt::CaseInsensitive) == 0);
+}
+
+QString OriginPolicy::hostName(const QByteArray &host) {
+    QByteArrayView h = QByteArrayView(host).trimmed();
+    if (h.startsWith('[')) { // [::1]:8050
+        const qsizetype close = h.indexOf(']');
+        return close < 0 ? QString() : QString::fromLatin1(h.sliced(1, close - 1));
+    }
+    const qsizetype colon = h.lastIndexOf(':');
+    if (colon >= 0 && h.indexOf(':') == colon) // host:port (one colon; more is a bare IPv6)
+        h = h.first(colon);
+    return QString::fromLatin1(h).toLower();
+}
+
+std::optional<HttpResponse> OriginPolicy::refusal(const RequestInfo &info, Route route,
+                                                  const QStringList &allowedHosts) {
+    if (!info.host.isEmpty()) {
+        const QString name = hostName(info.host);
+        bool allowed =
+            !QHostAddress(name).isNull() || name == u"localhost" || name.endsWith(u".localhost");
+        for (const QString &entry : allowedHosts) {
+            const QString e = entry.toLower();
+            if (allowed || name == e ||
+                (e.startsWith(u'.') && (name.endsWith(e) || name == e.mid(1))))
+                allowed = true;
+        }
+        if (!allowed) {
+            return HttpResponse::error(
+                403, QStringLiteral("Host %1 is not this server's name; start it with "
+                                    "--allow-host %1 to use that name.")
+                         .arg(name.left(100)));
+        }
+    }
+    if (route == Route::SeedUpdate && info.secFetchSite == "cross-site") {
+        return HttpResponse::error(
+            403, QStringLiteral("Publishing from a page of another site is not allowed."));
+    }
+    return std::nullopt;
 }

@@ -339,11 +339,13 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
     if (!info.userAgent.isEmpty())
         c.userAgent = info.userAgent.left(200);
     const Route route = RouteTable::find(info.path);
-    if (route == Route::None) {
-        m_responder->send(c, m_staticFiles->answerOr404(info));
-        return;
-    }
-    if (auto answer = RouteTable::answerForMethod(route, info)) {
+    // Refused (Host, another site), the page's files, OPTIONS or 405; else a handler answers.
+    std::optional<HttpResponse> answer = OriginPolicy::refusal(info, route, m_config.allowedHosts);
+    if (!answer && route == Route::None)
+        answer = m_staticFiles->answerOr404(info);
+    if (!answer)
+        answer = RouteTable::answerForMethod(route, info);
+    if (answer) {
         m_responder->send(c, std::move(*answer));
         return;
     }
@@ -484,15 +486,13 @@ StatsReport::Loop PushServer::report(bool closeStreams) {
 }
 
 StatsReport::Server PushServer::serverFacts() const {
-    StatsReport::Server s;
-    s.messagesPublished = m_log.publishedCount();
-    s.lastId = m_log.lastId();
-    s.historySize = m_log.size();
-    s.startedAtUs = m_group->startedAtUs();
-    s.maxConnections = m_maxConnections;
-    s.fanOutThreads = m_config.fanOutThreads;
-    s.ioUring = SendRing::forThisThread().usesIoUring();
-    return s;
+    return {m_log.publishedCount(),
+            m_log.lastId(),
+            m_log.size(),
+            m_group->startedAtUs(),
+            m_maxConnections,
+            m_config.fanOutThreads,
+            SendRing::forThisThread().usesIoUring()};
 }
 
 QByteArray PushServer::statsJson() {

@@ -38,6 +38,7 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     info.connection = request.value("connection");
     info.userAgent = request.value("user-agent");
     info.lastEventId = request.value("last-event-id");
+    info.secFetchSite = request.value("sec-fetch-site");
     info.body = request.body();
     return info;
 }
@@ -135,6 +136,7 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
         {"connection", &RequestInfo::connection},
         {"user-agent", &RequestInfo::userAgent},
         {"last-event-id", &RequestInfo::lastEventId},
+        {"sec-fetch-site", &RequestInfo::secFetchSite},
     };
     bool seen[std::size(wanted)] = {};
     qsizetype pos = lineEnd + 2;

@@ -27,6 +27,7 @@ struct RequestInfo {
     QByteArray connection;
     QByteArray userAgent;
     QByteArray lastEventId;
+    QByteArray secFetchSite; // a browser says whether the request comes from another site
     QByteArray body;
     qint64 headerBytes = 0; // request line and headers, as counted on the socket
     bool http10 = false;    // an HTTP/1.0 request (QHttpServerRequest 6.4 does not say)

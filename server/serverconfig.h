@@ -2,6 +2,7 @@
 
 #include "wirecontract.h"
 
+#include <QtCore/QStringList>
 #include <QtNetwork/QHostAddress>
 
 // Everything the push server can be told at start. These are the library's defaults; the
@@ -31,4 +32,7 @@ struct ServerConfig {
     int fanOutThreads = 1;
     // Each loop waits on epoll (EpollEventDispatcher, with the fast path); false keeps Qt's.
     bool epollDispatcher = true;
+    // Host names a request may name besides IP addresses and localhost (--allow-host); a
+    // leading dot allows every subdomain. Anything else is refused: DNS rebinding.
+    QStringList allowedHosts;
 };

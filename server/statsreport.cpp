@@ -1,7 +1,6 @@
 #include "statsreport.h"
 
 #include "connectiontable.h"
-#include "pollencoder.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -87,7 +86,9 @@ QByteArray StatsReport::json(const std::vector<Loop> &loops, const Server &serve
 }
 
 HttpResponse StatsReport::answer(const std::vector<Loop> &loops, const Server &server) {
-    return PollEncoder::uncached(HttpResponse::json(200, json(loops, server)));
+    // Same-origin only (no Access-Control-Allow-Origin): it lists peers' addresses and user
+    // agents, which a page of another site has no business reading.
+    return HttpResponse::json(200, json(loops, server)).header("Cache-Control", "no-store");
 }
 
 HttpResponse StatsReport::closedAnswer(const std::vector<Loop> &loops) {

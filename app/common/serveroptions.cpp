@@ -16,6 +16,7 @@ const QString tickerName = QStringLiteral("ticker");
 const QString heartbeatName = QStringLiteral("heartbeat");
 const QString threadsName = QStringLiteral("threads");
 const QString fanOutName = QStringLiteral("fanout-threads");
+const QString allowHostName = QStringLiteral("allow-host");
 
 // One per core, up to four: an SSE fan-out is kernel time in send(2), which spreads well.
 int defaultFanOutThreads() {
@@ -47,6 +48,12 @@ ServerOptions::ServerOptions(QCommandLineParser *parser)
     parser->addOption({threadsName,
                        QStringLiteral("Event loops (threads) sharing the connections (default 1)."),
                        QStringLiteral("N")});
+    parser->addOption({allowHostName,
+                       QStringLiteral("Also answer requests that name this host (repeatable; "
+                                      ".example.com allows its subdomains). IP addresses and "
+                                      "localhost are always answered; other names get 403, "
+                                      "which stops DNS rebinding."),
+                       QStringLiteral("NAME")});
     parser->addOption({fanOutName,
                        QStringLiteral("Threads that write each SSE message to many streams "
                                       "together (default: one per core, at most 4; here %1).")
@@ -118,6 +125,7 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const {
         !integer(fanOutName, 1, 64, QStringLiteral("a number from 1 to 64"), &config.fanOutThreads))
         return std::nullopt;
     config.heartbeatMs = int(heartbeatSeconds * 1000);
+    config.allowedHosts = m_parser->values(allowHostName);
     config.port = quint16(port);
     return config;
 }

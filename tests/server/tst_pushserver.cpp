@@ -92,6 +92,9 @@ private Q_SLOTS:
     void sseAnnouncesTheServersHeartbeat();
     void brokenFramingIsRefusedAndCloses_data();
     void brokenFramingIsRefusedAndCloses();
+    void hostsOtherThanThisServerAreRefused_data();
+    void hostsOtherThanThisServerAreRefused();
+    void crossSiteSeedPublishIsRefused();
     void sseHeartbeatKeepsStreamAlive();
     void sseReplaysFromLastEventId_data();
     void sseReplaysFromLastEventId();
@@ -317,10 +320,11 @@ void TestPushServer::sseAnnouncesTheServersHeartbeat() {
 void TestPushServer::brokenFramingIsRefusedAndCloses_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<int>("status");
-    const QByteArray smuggled = "GET /updatemessage?message=SMUG HTTP/1.1\r\nHost: x\r\n\r\n";
-    const QByteArray post = "POST /api/messages HTTP/1.1\r\nHost: x\r\n";
+    const QByteArray smuggled =
+        "GET /updatemessage?message=SMUG HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    const QByteArray post = "POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     static const char nulInHeader[] = "GET /api/messages HTTP/1.1\r\nHost: a\0b\r\n\r\n";
-    static const char nulInTarget[] = "GET /api/mess\0ages HTTP/1.1\r\nHost: x\r\n\r\n";
+    static const char nulInTarget[] = "GET /api/mess\0ages HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     QTest::newRow("CL then TE")
         << post + "Content-Length: 69\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled
         << 400;
@@ -355,19 +359,18 @@ void TestPushServer::brokenFramingIsRefusedAndCloses_data() {
         << post + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n" + smuggled << 400;
     QTest::newRow("chunk without CRLF")
         << post + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n" + smuggled << 400;
-    QTest::newRow("HTTP/9.9") << QByteArray("GET /api/messages HTTP/9.9\r\nHost: x\r\n\r\n") +
+    QTest::newRow("HTTP/9.9")
+        << QByteArray("GET /api/messages HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n") + smuggled << 505;
+    QTest::newRow("HTTP/2.0") << QByteArray("GET /api/stats HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n") +
                                      smuggled
                               << 505;
-    QTest::newRow("HTTP/2.0") << QByteArray("GET /api/stats HTTP/2.0\r\nHost: x\r\n\r\n") + smuggled
-                              << 505;
-    QTest::newRow("HTTP/A.B") << QByteArray("GET /api/messages HTTP/A.B\r\nHost: x\r\n\r\n") +
-                                     smuggled
-                              << 400;
-    QTest::newRow("HTTPX1.1") << QByteArray("GET /api/messages HTTPX1.1\r\nHost: x\r\n\r\n") +
-                                     smuggled
-                              << 400;
+    QTest::newRow("HTTP/A.B")
+        << QByteArray("GET /api/messages HTTP/A.B\r\nHost: 127.0.0.1\r\n\r\n") + smuggled << 400;
+    QTest::newRow("HTTPX1.1")
+        << QByteArray("GET /api/messages HTTPX1.1\r\nHost: 127.0.0.1\r\n\r\n") + smuggled << 400;
     QTest::newRow("HTTP/1.1 extra")
-        << QByteArray("GET /api/messages HTTP/1.1 extra\r\nHost: x\r\n\r\n") + smuggled << 400;
+        << QByteArray("GET /api/messages HTTP/1.1 extra\r\nHost: 127.0.0.1\r\n\r\n") + smuggled
+        << 400;
     QTest::newRow("space before colon")
         << QByteArray("GET /api/messages HTTP/1.1\r\nHost : x\r\n\r\n") + smuggled << 400;
     QTest::newRow("NUL in a header")
@@ -375,17 +378,19 @@ void TestPushServer::brokenFramingIsRefusedAndCloses_data() {
     QTest::newRow("NUL in the target")
         << QByteArray::fromRawData(nulInTarget, sizeof nulInTarget - 1) + smuggled << 400;
     QTest::newRow("bad percent-encoding")
-        << QByteArray("GET /api/messages%zz HTTP/1.1\r\nHost: x\r\n\r\n") + smuggled << 400;
+        << QByteArray("GET /api/messages%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") + smuggled << 400;
     QTest::newRow("lower-case method")
-        << QByteArray("get /api/messages HTTP/1.1\r\nHost: x\r\n\r\n") + smuggled << 501;
+        << QByteArray("get /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") + smuggled << 501;
     QTest::newRow("websocket upgrade on events")
-        << QByteArray("GET /api/events HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: "
-                      "websocket\r\n\r\n") +
+        << QByteArray(
+               "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: "
+               "websocket\r\n\r\n") +
                smuggled
         << 501;
     QTest::newRow("websocket upgrade on stats")
-        << QByteArray("GET /api/stats HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: "
-                      "websocket\r\n\r\n") +
+        << QByteArray(
+               "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: "
+               "websocket\r\n\r\n") +
                smuggled
         << 501;
 }
@@ -403,6 +408,62 @@ void TestPushServer::brokenFramingIsRefusedAndCloses() {
     QVERIFY(http.waitForDisconnected());
     QVERIFY2(http.takeBuffer().isEmpty(), "a second answer came after the refusal");
     QCOMPARE(server->log().publishedCount(), 0); // nothing smuggled through
+}
+
+// DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 sends Host: evil.example.
+void TestPushServer::hostsOtherThanThisServerAreRefused_data() {
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<QStringList>("allowed");
+    QTest::addColumn<int>("status");
+    const QStringList none;
+    QTest::newRow("127.0.0.1") << QByteArray("127.0.0.1:8050") << none << 200;
+    QTest::newRow("localhost") << QByteArray("localhost:8050") << none << 200;
+    QTest::newRow("a .localhost name") << QByteArray("lab.localhost") << none << 200;
+    QTest::newRow("IPv6 literal") << QByteArray("[::1]:8050") << none << 200;
+    QTest::newRow("a LAN address") << QByteArray("192.168.1.20:8050") << none << 200;
+    QTest::newRow("a rebinding name") << QByteArray("evil.example:8050") << none << 403;
+    QTest::newRow("localhost as a prefix") << QByteArray("localhost.evil.example") << none << 403;
+    QTest::newRow("allowed by name")
+        << QByteArray("pushlab.lan:8050") << QStringList{QStringLiteral("pushlab.lan")} << 200;
+    QTest::newRow("allowed subdomain")
+        << QByteArray("a.lab.example") << QStringList{QStringLiteral(".lab.example")} << 200;
+    QTest::newRow("not that subdomain")
+        << QByteArray("a.evil.example") << QStringList{QStringLiteral(".lab.example")} << 403;
+}
+
+void TestPushServer::hostsOtherThanThisServerAreRefused() {
+    QFETCH(QByteArray, host);
+    QFETCH(QStringList, allowed);
+    QFETCH(int, status);
+    ServerConfig config;
+    config.allowedHosts = allowed;
+    auto server = startServer(config);
+    for (const QByteArray &target :
+         {QByteArray("/api/stats"), QByteArray("/api/messages"), QByteArray("/")}) {
+        RawHttp http(server->port());
+        http.send("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        const RawResponse r = http.read();
+        QCOMPARE(r.status, status);
+        if (status == 403)
+            QVERIFY(jsonObject(r.body)
+                        .value(QStringLiteral("error"))
+                        .toString()
+                        .contains(QStringLiteral("--allow-host")));
+    }
+    // The stats list peers: readable by the page itself, not by pages of other origins.
+    RawHttp http(server->port());
+    http.get("/api/stats");
+    QVERIFY(http.read().header("Access-Control-Allow-Origin").isEmpty());
+}
+
+void TestPushServer::crossSiteSeedPublishIsRefused() {
+    auto server = startServer();
+    RawHttp http(server->port());
+    http.get("/updatemessage?message=img", "Sec-Fetch-Site: cross-site\r\n"); // <img src> elsewhere
+    QCOMPARE(http.read().status, 403);
+    http.get("/updatemessage?message=typed", "Sec-Fetch-Site: none\r\n"); // typed in the bar
+    QCOMPARE(http.read().status, 200);
+    QCOMPARE(server->log().publishedCount(), 1);
 }
 
 void TestPushServer::sseFramingIsExact() {
@@ -683,7 +744,7 @@ void TestPushServer::http10IsAnsweredThenClosed() {
     // poll answered later. (HTTP/1.0 never takes the fast path.)
     auto server = startServer();
     RawHttp poll(server->port());
-    poll.send("\r\nGET /api/messages HTTP/1.0\r\nHost: x\r\n\r\n");
+    poll.send("\r\nGET /api/messages HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
     const RawResponse answer = poll.read();
     QCOMPARE(answer.status, 200);
     QCOMPARE(answer.header("Connection").toLower(), QByteArray("close"));
@@ -761,8 +822,9 @@ void TestPushServer::headAndOptions() {
     auto server = startServer();
     RawHttp http(server->port());
     // HEAD on a stream: refused without a body, and the next response on the connection is intact.
-    http.send("HEAD /api/events HTTP/1.1\r\nHost: x\r\n\r\nGET /api/messages HTTP/1.1\r\nHost: "
-              "x\r\n\r\n");
+    http.send(
+        "HEAD /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /api/messages HTTP/1.1\r\nHost: "
+        "127.0.0.1\r\n\r\n");
     const RawResponse head = http.read(5000, true);
     QCOMPARE(head.status, 405);
     QCOMPARE(head.header("Allow"), QByteArray("GET, OPTIONS"));
@@ -770,14 +832,14 @@ void TestPushServer::headAndOptions() {
     QCOMPARE(next.status, 200);
     QVERIFY(jsonObject(next.body).contains(QStringLiteral("lastId")));
 
-    http.send("OPTIONS /api/messages HTTP/1.1\r\nHost: x\r\nOrigin: http://elsewhere\r\n"
+    http.send("OPTIONS /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://elsewhere\r\n"
               "Access-Control-Request-Method: GET\r\n\r\n");
     const RawResponse options = http.read();
     QCOMPARE(options.status, 204);
     QCOMPARE(options.header("Allow"), QByteArray("GET, POST, OPTIONS"));
     QCOMPARE(options.header("Access-Control-Allow-Origin"), QByteArray("*"));
 
-    http.send("DELETE /api/messages HTTP/1.1\r\nHost: x\r\n\r\n");
+    http.send("DELETE /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     const RawResponse del = http.read();
     QCOMPARE(del.status, 405);
     QVERIFY(jsonObject(del.body).contains(QStringLiteral("error")));
@@ -787,8 +849,8 @@ void TestPushServer::headAndOptions() {
 void TestPushServer::pipelinedRequestBehindWaitingPollIsAnsweredInOrder() {
     auto server = startServer();
     RawHttp http(server->port());
-    http.send("GET /api/messages/wait?timeout=1 HTTP/1.1\r\nHost: x\r\n\r\n"
-              "GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n");
+    http.send("GET /api/messages/wait?timeout=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+              "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     const RawResponse first = http.read(5000);
     QCOMPARE(first.status, 204); // the poll, answered first although it waited
     const RawResponse second = http.read(5000);
@@ -880,7 +942,7 @@ void TestPushServer::tooLargeRequestIs413() {
     auto server = startServer(config);
     RawHttp http(server->port());
     // Announce 50 MB and start sending: rejected long before the body is complete.
-    http.send("POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n");
+    http.send("POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50000000\r\n\r\n");
     for (int i = 0; i < 4; ++i)
         http.send(QByteArray(64 * 1024, 'a'));
     const RawResponse r = http.read(5000);
@@ -901,7 +963,7 @@ void TestPushServer::halfSentRequestTimesOut() {
     config.requestTimeoutMs = 200;
     auto server = startServer(config);
     RawHttp http(server->port());
-    http.send("GET /api/messages HTTP/1.1\r\nHost: x\r\n"); // never finished
+    http.send("GET /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // never finished
     const RawResponse r = http.read(5000);
     QCOMPARE(r.status, 408);
     QVERIFY(http.waitForDisconnected());
@@ -1066,23 +1128,23 @@ void TestPushServer::unusualRequestsAreStillAnswered_data() {
     QTest::addColumn<QByteArrayList>("parts"); // written one after the other
     QTest::addColumn<QList<int>>("statuses");
     QTest::addColumn<int>("fastOnEpoll"); // requests the fast path takes on epoll
-    const QByteArray poll = "GET /api/messages?since=0 HTTP/1.1\r\nHost: x\r\n\r\n";
+    const QByteArray poll = "GET /api/messages?since=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     const QByteArray post =
-        "POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+        "POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello";
     QTest::newRow("head split in two writes")
-        << QByteArrayList{"GET /api/messages?since=0 HT", "TP/1.1\r\nHost: x\r\n\r\n"}
+        << QByteArrayList{"GET /api/messages?since=0 HT", "TP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}
         << QList<int>{200} << 0;
-    QTest::newRow("a body on a GET")
-        << QByteArrayList{"GET /api/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"}
-        << QList<int>{200} << 0;
+    QTest::newRow("a body on a GET") << QByteArrayList{"GET /api/messages HTTP/1.1\r\nHost: "
+                                                       "127.0.0.1\r\nContent-Length: 3\r\n\r\nabc"}
+                                     << QList<int>{200} << 0;
     QTest::newRow("percent-encoded query")
-        << QByteArrayList{"GET /api/messages?since=%30 HTTP/1.1\r\nHost: x\r\n\r\n"}
+        << QByteArrayList{"GET /api/messages?since=%30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}
         << QList<int>{200} << 0;
     QTest::newRow("bad since on the fast path")
-        << QByteArrayList{"GET /api/messages?since=x HTTP/1.1\r\nHost: x\r\n\r\n"}
+        << QByteArrayList{"GET /api/messages?since=x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}
         << QList<int>{400} << 1;
     QTest::newRow("header names in any case")
-        << QByteArrayList{"GET /api/messages?since=0 HTTP/1.1\r\nhOsT: x\r\nCONNECTION: "
+        << QByteArrayList{"GET /api/messages?since=0 HTTP/1.1\r\nhOsT: 127.0.0.1\r\nCONNECTION: "
                           "keep-alive\r\n\r\n"}
         << QList<int>{200} << 1;
     QTest::newRow("a POST pipelined behind a poll")
@@ -1090,7 +1152,7 @@ void TestPushServer::unusualRequestsAreStillAnswered_data() {
     QTest::newRow("a poll pipelined behind a POST")
         << QByteArrayList{post + poll} << QList<int>{201, 200} << 0;
     QTest::newRow("HEAD of a polling route")
-        << QByteArrayList{"HEAD /api/messages HTTP/1.1\r\nHost: x\r\n\r\n", poll}
+        << QByteArrayList{"HEAD /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", poll}
         << QList<int>{405, 200} << 1;
 }
 

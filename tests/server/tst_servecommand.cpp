@@ -43,7 +43,7 @@ void TestServeCommand::printsUrlServesAndStopsOnSigterm() {
     QTcpSocket socket;
     socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(url.port()));
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n");
+    socket.write("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     QTRY_VERIFY_WITH_TIMEOUT(socket.waitForReadyRead(100) || socket.bytesAvailable() > 0, 5000);
 
     ::kill(pid_t(cli.processId()), SIGTERM);

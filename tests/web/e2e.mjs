@@ -119,7 +119,8 @@ function serverTail() {
 
 function startServer(cli) {
     return new Promise((resolvePromise, reject) => {
-        server = spawn(cli, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        // The page is also loaded by a name of its own (REMOTE_HOST): the server must be told it.
+        server = spawn(cli, ['serve', '--port', '0', '--allow-host', REMOTE_HOST], { stdio: ['ignore', 'pipe', 'pipe'] });
         let firstLine = null;
         let buffered = '';
         const timer = setTimeout(() => reject(new Error(`no URL on the first stdout line within 20 s\n${serverTail()}`)), 20000);
