@@ -44,7 +44,6 @@ struct Connection {
     // leaves (PushServer::serveWithHttpServer).
     bool withHttpServer = false;
     qint64 countedUnread = 0; // bytes counted in requestBytes still unread in the socket
-    bool http10 = false;      // the request being received says HTTP/1.0
     // Sees every byte before QHttpServer does: a request with broken framing is refused and
     // the connection closed before anything parses what follows it.
     RequestFramer framer;

@@ -243,10 +243,8 @@ void PushServer::onReadyRead(QTcpSocket *socket) {
     // this connection over): the running total is the request's size.
     const qint64 fresh = socket->bytesAvailable() - std::exchange(c.countedUnread, 0);
     if (fresh > 0) {
-        if (c.requestBytes == 0) { // a request starts: its request line is at the front
+        if (c.requestBytes == 0) // a request starts
             c.requestStartedMs = now;
-            c.http10 = RequestInfo::saysHttp10(socket->peek(RequestInfo::maxRequestLinePeek));
-        }
         c.requestBytes += fresh;
         // The new bytes are the last `fresh` of what is unread (QHttpServer reads it all).
         if (auto p =
@@ -297,7 +295,7 @@ bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     RequestInfo info = RequestInfo::from(request);
     info.headerBytes = received - info.body.size();
-    info.http10 = c.http10;
+    info.http10 = c.framer.takeHttp10(); // however its request line was split across packets
     receive(c, std::move(info));
     return true;
 }

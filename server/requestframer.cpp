@@ -200,6 +200,14 @@ RequestFramer::checkHead(QByteArrayView head) {
     return h;
 }
 
+bool RequestFramer::takeHttp10() {
+    if (m_heads.isEmpty())
+        return false;
+    const bool http10 = m_heads.front() == '1';
+    m_heads.remove(0, 1);
+    return http10;
+}
+
 std::optional<RequestFramer::Problem> RequestFramer::fail(int status, const QString &message) {
     m_state = State::Failed;
     m_pending.clear();
@@ -297,6 +305,7 @@ std::optional<RequestFramer::Problem> RequestFramer::feed(QByteArrayView bytes) 
             if (const auto *p = std::get_if<Problem>(&checked))
                 return fail(p->status, p->message);
             const Head &h = std::get<Head>(checked);
+            m_heads.append(h.http10 ? '1' : '0');
             // What followed the head in m_pending belongs to the body (or the next request).
             const qsizetype consumedOfBytes =
                 headLength - (m_pending.size() - (bytes.size() - pos));

@@ -38,6 +38,9 @@ public:
     std::optional<Problem> feed(QByteArrayView bytes);
     // Between two requests: nothing of the next one seen yet.
     bool atBoundary() const { return m_state == State::Head && m_pending.isEmpty(); }
+    // Whether the oldest request whose head was fed, and not taken yet, said HTTP/1.0; QHttpServer
+    // delivers requests in that order (6.4 does not say the version itself). False when none.
+    bool takeHttp10();
 
 private:
     enum class State { Head, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Failed };
@@ -47,5 +50,8 @@ private:
     State m_state = State::Head;
     QByteArray m_pending;   // the head so far, or the chunk line / trailer line being read
     qint64 m_remaining = 0; // body or chunk bytes still to come
+    // One byte per head fed whose request is not taken yet: '1' for HTTP/1.0. Bounded by what
+    // one read buffer can hold, and empty (no allocation) between requests.
+    QByteArray m_heads;
     int m_maxHeadBytes = 0;
 };

@@ -43,19 +43,6 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     return info;
 }
 
-bool RequestInfo::saysHttp10(QByteArrayView bytes) {
-    qsizetype start = 0;
-    while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n'))
-        ++start;
-    const qsizetype end = bytes.indexOf('\n', start);
-    if (end < 0)
-        return false;
-    QByteArrayView line = bytes.sliced(start, end - start);
-    if (line.endsWith('\r'))
-        line.chop(1);
-    return line.endsWith(" HTTP/1.0");
-}
-
 std::optional<quint64> RequestInfo::parseUnsigned(const QString &text) {
     if (text.isEmpty() || text.size() > 20)
         return std::nullopt;

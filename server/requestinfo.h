@@ -34,11 +34,6 @@ struct RequestInfo {
 
     static RequestInfo from(const QHttpServerRequest &request);
 
-    // Whether the request at the front of `bytes` says HTTP/1.0 (empty lines before a request
-    // line are allowed, RFC 9112 2.2). Looks at most at the first maxRequestLinePeek bytes.
-    static bool saysHttp10(QByteArrayView bytes);
-    static constexpr qint64 maxRequestLinePeek = 1024;
-
     // A message id or count as a query or header gives it: digits only, fits in 64 bits.
     static std::optional<quint64> parseUnsigned(const QString &text);
     // The query item `key` parsed so: nullopt when absent *or* malformed (check hasQueryItem).

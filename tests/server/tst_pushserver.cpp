@@ -95,6 +95,7 @@ private Q_SLOTS:
     void hostsOtherThanThisServerAreRefused_data();
     void hostsOtherThanThisServerAreRefused();
     void crossSiteSeedPublishIsRefused();
+    void http10SplitAcrossPacketsIsStillClosed();
     void sseHeartbeatKeepsStreamAlive();
     void sseReplaysFromLastEventId_data();
     void sseReplaysFromLastEventId();
@@ -464,6 +465,20 @@ void TestPushServer::crossSiteSeedPublishIsRefused() {
     http.get("/updatemessage?message=typed", "Sec-Fetch-Site: none\r\n"); // typed in the bar
     QCOMPARE(http.read().status, 200);
     QCOMPARE(server->log().publishedCount(), 1);
+}
+
+void TestPushServer::http10SplitAcrossPacketsIsStillClosed() {
+    // The version is in the second packet: the server must still answer Connection: close and
+    // end the connection (it used to look only at the first packet's request line).
+    auto server = startServer();
+    RawHttp http(server->port());
+    http.send("GET /api/messages?since=0 HTT");
+    QTest::qWait(50); // each part arrives on its own
+    http.send("P/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    const RawResponse r = http.read();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("Connection"), QByteArray("close"));
+    QVERIFY(http.waitForDisconnected());
 }
 
 void TestPushServer::sseFramingIsExact() {
