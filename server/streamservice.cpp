@@ -18,7 +18,9 @@ StreamService::StreamService(const ServerConfig &config, const MessageLog &log,
     , m_log(log)
     , m_responder(responder)
     , m_context(context) {
-    // Runs only while there is a stream to beat for: an idle server wakes up for nothing.
+    // A child of the loop's context, so it moves to the loop's thread with it. Runs only while
+    // there is a stream to beat for: an idle server wakes up for nothing.
+    m_heartbeatTimer.setParent(context);
     m_heartbeatTimer.setInterval(qMax(PushLab::Wire::heartbeatMinMs, config.heartbeatMs));
     QObject::connect(&m_heartbeatTimer, &QTimer::timeout, context,
                      [this] { push(SseEncoder::heartbeat(), SseEncoder::heartbeat(), 0); });

@@ -3,6 +3,9 @@
 #include "wirecontract.h"
 
 WaiterSet::WaiterSet(QObject *context, std::function<void()> due) {
+    // A child of the loop: it moves to the loop's thread with it (ServerHost creates loops on
+    // the main thread), and a timer can only be started from its own thread.
+    m_timer.setParent(context);
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     QObject::connect(&m_timer, &QTimer::timeout, context, std::move(due));

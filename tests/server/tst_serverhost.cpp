@@ -12,9 +12,28 @@ class TestServerHost : public QObject {
 
 private Q_SLOTS:
     void startsOnItsOwnThreadAndStopsWithOpenClients();
+    void timersRunOnTheServersThread();
     void portInUseIsAnErrorNotACrash();
     void restartGivesNewIds();
 };
+
+void TestServerHost::timersRunOnTheServersThread() {
+    // The loops are made on this thread and moved to their own: every timer they own must move
+    // too, or heartbeats and long-poll deadlines never fire ("Timers cannot be started from
+    // another thread").
+    ServerConfig config;
+    config.port = 0;
+    config.heartbeatMs = 200;
+    ServerHost host(config);
+    QString error;
+    QVERIFY2(host.start(&error), qPrintable(error));
+    RawHttp stream(host.port());
+    stream.get("/api/events");
+    QVERIFY(stream.readUntil(": heartbeat\n\n", 5000).contains(": heartbeat"));
+    RawHttp poll(host.port());
+    poll.get("/api/messages/wait?timeout=1");
+    QCOMPARE(poll.read(5000).status, 204);
+}
 
 void TestServerHost::startsOnItsOwnThreadAndStopsWithOpenClients() {
     ServerConfig config;
