@@ -101,16 +101,6 @@ SendRing &SendRing::forThisThread() {
     return ring;
 }
 
-bool SendRing::ioUringByDefault() {
-    if (!ioUringWanted.load())
-        return false;
-    static const bool available = [] {
-        const SendRing probe(true);
-        return probe.usesIoUring();
-    }();
-    return available;
-}
-
 void SendRing::send(Write *writes, std::size_t count) {
 #ifdef PUSHLAB_HAVE_IO_URING
     std::size_t first = 0;

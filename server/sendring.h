@@ -38,8 +38,6 @@ public:
     static void setIoUringWanted(bool wanted);
     // This thread's ring, created on first use: io_uring unless turned off.
     static SendRing &forThisThread();
-    // Whether the process default (setIoUringWanted, the build and the kernel) is io_uring.
-    static bool ioUringByDefault();
 
     bool usesIoUring() const { return m_ring != nullptr; }
     // Sends each write once; fills in `sent` and `error`.

@@ -133,10 +133,6 @@ void TrafficLogModel::setMaxRows(int rows) {
     }
 }
 
-QString TrafficLogModel::kindKey(Kind kind) {
-    return TrafficEvent::kindKey(kind); // one name per kind: the export says what watch --json says
-}
-
 QString TrafficLogModel::kindName(Kind kind) {
     switch (kind) {
     case Kind::RequestSent:
@@ -268,10 +264,11 @@ bool TrafficLogModel::writeCsv(QIODevice &out, const PatternSet &shown) const {
             continue;
         const bool hasMessages = r.messageCount > 0;
         buffer += number(r.timeUs) + ',' + csvField(formatTime(r.timeUs)) + ',' +
-                  PushLab::patternKey(r.pattern).toUtf8() + ',' + kindKey(r.kind).toUtf8() + ',' +
-                  number(r.requestId) + ',' + number(r.status) + ',' + number(r.bytes) + ',' +
-                  number(r.messageCount) + ',' + (hasMessages ? number(r.firstId) : QByteArray()) +
-                  ',' + (hasMessages ? number(r.lastId) : QByteArray()) + ',' +
+                  PushLab::patternKey(r.pattern).toUtf8() + ',' +
+                  TrafficEvent::kindKey(r.kind).toUtf8() + ',' + number(r.requestId) + ',' +
+                  number(r.status) + ',' + number(r.bytes) + ',' + number(r.messageCount) + ',' +
+                  (hasMessages ? number(r.firstId) : QByteArray()) + ',' +
+                  (hasMessages ? number(r.lastId) : QByteArray()) + ',' +
                   (hasMessages ? csvMs(r.minLatencyUs) : QByteArray()) + ',' +
                   (hasMessages ? csvMs(r.maxLatencyUs) : QByteArray()) + ',' +
                   csvField(r.text, true) + ',' + csvField(r.detail, true) + "\r\n";
@@ -292,7 +289,7 @@ bool TrafficLogModel::writeJson(QIODevice &out, const PatternSet &shown) const {
         QJsonObject o{
             {QStringLiteral("timeUs"), r.timeUs},
             {QStringLiteral("pattern"), PushLab::patternKey(r.pattern)},
-            {QStringLiteral("event"), kindKey(r.kind)},
+            {QStringLiteral("event"), TrafficEvent::kindKey(r.kind)},
             {QStringLiteral("requestId"), qint64(r.requestId)},
             {QStringLiteral("status"), r.status},
             {QStringLiteral("bytes"), r.bytes},

@@ -74,7 +74,6 @@ public:
     bool writeCsv(QIODevice &out, const PatternSet &shown = allPatternsShown) const;
     bool writeJson(QIODevice &out, const PatternSet &shown = allPatternsShown) const;
 
-    static QString kindKey(TrafficEvent::Kind kind);  // "request", "response", ...
     static QString kindName(TrafficEvent::Kind kind); // "Request sent", "Response", ...
 
     int rowCount(const QModelIndex &parent = {}) const override;
