@@ -62,8 +62,8 @@ PushServer::PushServer(const ServerConfig &config, std::shared_ptr<ServerGroup> 
     , m_staticFiles(std::make_unique<StaticFiles>())
     , m_sweepTimer(this)
     , m_tickerTimer(this) {
-    // Often enough for the request timeout, rarely enough to cost nothing with 10,000 clients.
-    m_sweepTimer.setInterval(qBound(100, config.requestTimeoutMs / 2, 5000));
+    // A tenth of the request timeout, at most 1 s: a slow head is cut within 10% of its time.
+    m_sweepTimer.setInterval(qBound(100, config.requestTimeoutMs / 10, 1000));
     connect(&m_sweepTimer, &QTimer::timeout, this, &PushServer::sweep);
     if (config.tickerSeconds > 0) {
         m_tickerTimer.setInterval(int(config.tickerSeconds * 1000));
@@ -112,8 +112,7 @@ bool PushServer::listen(QString *errorMessage) {
 
 bool PushServer::serveAlongside(qintptr listeningSocket, QString *errorMessage) {
     init();
-    // This loop's listener never accepts on the shared socket: the listening loop does and
-    // hands connections over (Listener::adopt).
+    // Never accepts on the shared socket: the listening loop does and hands over (adopt).
     if (!m_listener->shareListeningSocket(listeningSocket)) {
         if (errorMessage)
             *errorMessage = QStringLiteral("cannot share the listening socket: %1")
@@ -277,9 +276,7 @@ void PushServer::onDisconnected(QTcpSocket *socket) {
     if (!c.withHttpServer) // else QHttpServer deletes it
         socket->deleteLater();
     m_connections->erase(socket);
-    m_group->connectionGone(m_mesh->loopIndex());
-    if (m_connections->empty())
-        m_sweepTimer.stop();
+    m_group->connectionGone(m_mesh->loopIndex()); // the sweep stops its timer when empty
 }
 
 bool PushServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) {
@@ -417,8 +414,9 @@ void PushServer::reject(Connection &c, int status, const QString &message) {
 }
 
 void PushServer::sweep() {
-    const ConnectionTable::Overdue overdue = m_connections->overdue(
-        PushLab::monotonicMs(), m_config.requestTimeoutMs, m_config.keepAliveTimeoutMs);
+    const qint64 now = PushLab::monotonicMs();
+    const ConnectionTable::Overdue overdue =
+        m_connections->overdue(now, m_config.requestTimeoutMs, m_config.keepAliveTimeoutMs);
     for (QTcpSocket *socket : overdue.timedOut) {
         if (Connection *c = m_connections->find(socket))
             reject(*c, 408,
@@ -427,6 +425,10 @@ void PushServer::sweep() {
     }
     for (QTcpSocket *socket : overdue.idle)
         socket->disconnectFromHost();
+    // Idle costs nothing: once the loop is empty (and its freed memory was looked at), stop.
+    if (m_trim.afterSweep(int(m_connections->size()), now) != MemoryTrim::Outcome::Later &&
+        m_connections->empty())
+        m_sweepTimer.stop();
 }
 
 Message PushServer::publish(const QString &text) {

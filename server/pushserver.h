@@ -1,6 +1,7 @@
 #pragma once
 
 #include "listener.h"
+#include "memorytrim.h"
 #include "messagelog.h"
 #include "serverconfig.h"
 #include "statsreport.h"
@@ -122,6 +123,7 @@ private:
     std::unique_ptr<FastPathReader> m_fastPath;
     std::unique_ptr<StaticFiles> m_staticFiles;
     QTimer m_sweepTimer;
+    MemoryTrim m_trim;
     QTimer m_tickerTimer;
     qint64 m_tickerCount = 0;
     bool m_noDelayInherited = false; // accepted sockets come with TCP_NODELAY set
