@@ -24,6 +24,8 @@ struct Fake {
     MemoryTrim::Hooks hooks() {
         return {[this] { return freeBytes; }, [this] { ++trims; }};
     }
+    // The server's own settings: look every 10 s, trim past 16 MiB free.
+    MemoryTrim trimmer() { return MemoryTrim(hooks(), 10'000, 16 << 20); }
 };
 
 // The rate limit is process-wide: each test runs on its own stretch of the clock.
@@ -46,7 +48,7 @@ qint64 residentKiB() {
 void TestMemoryTrim::trimsOnlyWhatIsWorthIt() {
     using Outcome = MemoryTrim::Outcome;
     Fake fake;
-    MemoryTrim trim(fake.hooks(), 10'000, 16 << 20);
+    MemoryTrim trim = fake.trimmer();
     const qint64 t = clockFor(1);
     fake.freeBytes = 1 << 20;
     QCOMPARE(trim.afterSweep(5, t), Outcome::NothingToTrim);
@@ -60,13 +62,13 @@ void TestMemoryTrim::looksAtMostOncePerInterval() {
     using Outcome = MemoryTrim::Outcome;
     Fake fake;
     fake.freeBytes = 64 << 20;
-    MemoryTrim trim(fake.hooks(), 10'000, 16 << 20);
+    MemoryTrim trim = fake.trimmer();
     const qint64 t = clockFor(2);
     QCOMPARE(trim.afterSweep(100, t), Outcome::Trimmed);
     for (qint64 later = 1'000; later < 10'000; later += 1'000)
         QCOMPARE(trim.afterSweep(100, t + later), Outcome::NotNow);
     // Another loop's sweep shares the limit.
-    MemoryTrim otherLoop(fake.hooks(), 10'000, 16 << 20);
+    MemoryTrim otherLoop = fake.trimmer();
     QCOMPARE(otherLoop.afterSweep(100, t + 9'000), Outcome::NotNow);
     QCOMPARE(fake.trims, 1);
     QCOMPARE(trim.afterSweep(100, t + 10'000), Outcome::Trimmed);
@@ -77,7 +79,7 @@ void TestMemoryTrim::looksSoonAfterTheLoopEmpties() {
     using Outcome = MemoryTrim::Outcome;
     Fake fake;
     fake.freeBytes = 64 << 20;
-    MemoryTrim trim(fake.hooks(), 10'000, 16 << 20);
+    MemoryTrim trim = fake.trimmer();
     const qint64 t = clockFor(3);
     QCOMPARE(trim.afterSweep(5'000, t), Outcome::Trimmed);
     // The crowd leaves 200 ms later: the look is due a tenth of the interval after the last.
