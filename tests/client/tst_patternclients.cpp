@@ -8,10 +8,13 @@
 #include "shortpollclient.h"
 #include "sseclient.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 namespace {
@@ -120,7 +123,7 @@ private Q_SLOTS:
     void userAgentNamesThePattern();
     void rapidPublishesArriveExactlyOnceInOrder_data();
     void rapidPublishesArriveExactlyOnceInOrder();
-    void shortPollLatencyIsAboutHalfTheInterval();
+    void shortPollDeliversEachMessageInTheFirstPollAfterIt();
     void shortPollIntervalIsClampedAndLive();
     void sseResumesAfterTheStreamIsClosed();
     void sseResumesAfterServerRestartAndReportsTheGap();
@@ -227,7 +230,11 @@ void tst_PatternClients::rapidPublishesArriveExactlyOnceInOrder() {
     QVERIFY(!client->isRunning());
 }
 
-void tst_PatternClients::shortPollLatencyIsAboutHalfTheInterval() {
+void tst_PatternClients::shortPollDeliversEachMessageInTheFirstPollAfterIt() {
+    // The lesson of short polling is its latency, about half the interval on average. That is
+    // printed, not asserted (a loaded machine stretches every figure); what is asserted holds
+    // under any load: no poll sent after a message was published comes back without it, so a
+    // message waits for the next poll and no longer.
     auto server = startServer();
     QVERIFY(server);
     ShortPollClient client;
@@ -247,14 +254,33 @@ void tst_PatternClients::shortPollLatencyIsAboutHalfTheInterval() {
             server->publish(QStringLiteral("tick %1").arg(++published));
     });
     publisher.start();
-    QTRY_COMPARE_WITH_TIMEOUT(recorder->messages.size(), count, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder->messages.size(), count, 30000);
     const LatencySummary s = recorder->stats.total();
     qInfo("short poll at 200 ms: mean %.1f ms, p50 %.1f ms, max %.1f ms, %lld requests for %lld "
           "messages",
           s.meanMs, s.p50Ms, s.maxMs, s.requests, s.messages);
-    QVERIFY2(s.meanMs > 0.2 * 200 && s.meanMs < 0.9 * 200, qPrintable(QString::number(s.meanMs)));
-    QVERIFY(s.maxMs < 200 * 3); // nothing waits much longer than an interval (a generous bound)
-    QVERIFY(s.emptyResponses > 0);
+
+    QHash<quint64, qint64> sentUs; // request id -> when it left (both clocks are this machine's)
+    for (const TrafficEvent &e : recorder->ofKind(TrafficEvent::Kind::RequestSent))
+        sentUs.insert(e.requestId, e.timeUs);
+    for (const TrafficEvent &answer : recorder->ofKind(TrafficEvent::Kind::ResponseReceived)) {
+        for (const DeliveredMessage &m : answer.messages) {
+            // The first request sent after the message was published...
+            qint64 firstAfter = std::numeric_limits<qint64>::max();
+            for (const qint64 t : std::as_const(sentUs)) {
+                if (t > m.publishedAtUs)
+                    firstAfter = std::min(firstAfter, t);
+            }
+            // ... is the one that brought it, or an earlier one still in flight did.
+            QVERIFY2(sentUs.value(answer.requestId) <= firstAfter,
+                     qPrintable(QStringLiteral("message %1 came in a poll sent %2 us after an "
+                                               "earlier poll that missed it")
+                                    .arg(m.id)
+                                    .arg(sentUs.value(answer.requestId) - firstAfter)));
+        }
+    }
+    QCOMPARE(s.missing, 0);
+    QCOMPARE(s.duplicates, 0);
     client.stop();
 }
 
