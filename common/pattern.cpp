@@ -10,6 +10,8 @@ QString patternKey(Pattern p) {
         return QStringLiteral("long");
     case Pattern::ServerSentEvents:
         return QStringLiteral("sse");
+    case Pattern::WebSocket:
+        return QStringLiteral("ws");
     }
     return {};
 }
@@ -30,6 +32,8 @@ QString patternName(Pattern p) {
         return QStringLiteral("Long poll");
     case Pattern::ServerSentEvents:
         return QStringLiteral("SSE");
+    case Pattern::WebSocket:
+        return QStringLiteral("WebSocket");
     }
     return {};
 }

@@ -14,11 +14,11 @@
 namespace PushLab {
 Q_NAMESPACE
 
-enum class Pattern { ShortPoll, LongPoll, ServerSentEvents };
+enum class Pattern { ShortPoll, LongPoll, ServerSentEvents, WebSocket };
 Q_ENUM_NS(Pattern)
 
-inline constexpr std::array<Pattern, 3> allPatterns{Pattern::ShortPoll, Pattern::LongPoll,
-                                                    Pattern::ServerSentEvents};
+inline constexpr std::array<Pattern, 4> allPatterns{Pattern::ShortPoll, Pattern::LongPoll,
+                                                    Pattern::ServerSentEvents, Pattern::WebSocket};
 inline constexpr std::size_t patternCount = allPatterns.size();
 
 // A pattern's place in allPatterns. A switch, not a cast: a value added to the enum and not
@@ -31,6 +31,8 @@ constexpr std::size_t patternOrdinal(Pattern p) {
         return 1;
     case Pattern::ServerSentEvents:
         return 2;
+    case Pattern::WebSocket:
+        return 3;
     }
     return patternCount; // not reached for a valid value
 }
@@ -82,10 +84,10 @@ private:
     std::array<T, patternCount> m_values{};
 };
 
-// Wire and command-line key: "short", "long", "sse".
+// Wire and command-line key: "short", "long", "sse", "ws".
 QString patternKey(Pattern p);
 std::optional<Pattern> patternFromKey(QStringView key);
-// Human name: "Short poll", "Long poll", "SSE".
+// Human name: "Short poll", "Long poll", "SSE", "WebSocket".
 QString patternName(Pattern p);
 
 } // namespace PushLab

@@ -25,6 +25,14 @@ inline constexpr const char *heartbeatHeader = "X-Heartbeat-Interval";
 // A client presumes a stream dead after this many heartbeat intervals without a byte.
 inline constexpr int missedHeartbeatsBeforeDead = 3;
 
+// --- WebSocket: GET /api/ws?since=N (RFC 6455) --------------------------------------------
+// Each message is one text frame holding the same JSON as an event stream's data; a gap is a
+// text frame {"gap": {...}}. The server pings every heartbeat interval (the 101 names it in
+// X-Heartbeat-Interval) and drops a peer silent for missedHeartbeatsBeforeDead intervals.
+inline constexpr const char *webSocketPath = "/api/ws";
+// The largest message a client may send (the server reads none); beyond it, close code 1009.
+inline constexpr int webSocketMaxClientMessageBytes = 64 * 1024;
+
 // --- headers --------------------------------------------------------------------------------
 // On a long poll's 204: the last id, so a client that began without `since` knows "now".
 inline constexpr const char *lastIdHeader = "X-Last-Id";

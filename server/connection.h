@@ -17,8 +17,9 @@ class QTcpSocket;
 // (a node container: a Connection stays put until it is erased, so the waiter and stream
 // sets may point at it).
 struct Connection {
-    // Gathering: waiting for the other loops' reports before answering.
-    enum class State { Idle, Waiting, Streaming, Gathering };
+    // Gathering: waiting for the other loops' reports before answering. WebSocket: upgraded
+    // (RFC 6455); the socket carries frames, never HTTP again.
+    enum class State { Idle, Waiting, Streaming, Gathering, WebSocket };
     enum class Flavour { Api, Seed }; // our JSON routes, or the seed demo's plain-text ones
     using Deadlines = std::multimap<qint64, QTcpSocket *>; // monotonic ms → parked poll
 
@@ -57,7 +58,7 @@ struct Connection {
     // Pipelined behind a waiting poll, answered in order (at most maxQueuedRequests). A
     // vector, not a deque: an empty std::deque allocates about 600 bytes, per connection.
     std::vector<RequestInfo> queued;
-    std::size_t streamIndex = 0; // into the StreamSet while state == Streaming
+    std::size_t streamIndex = 0; // into its StreamSet while state == Streaming or WebSocket
 
     static constexpr int maxQueuedRequests = 8;
 

@@ -5,6 +5,9 @@
 #include <QtCore/QSignalBlocker>
 #include <QtNetwork/QTcpSocket>
 
+#include <cerrno>
+#include <cstring>
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -40,13 +43,35 @@ void Listener::refuse(QTcpSocket *socket) {
     socket->disconnectFromHost();
 }
 
-bool Listener::shareListeningSocket(qintptr listeningSocket) {
+bool Listener::listenOn(const QHostAddress &address, quint16 port, int backlog,
+                        QString *errorMessage) {
+    setListenBacklogSize(backlog);
+    if (listen(address, port))
+        return true;
+    if (errorMessage) {
+        *errorMessage = serverError() == QAbstractSocket::AddressInUseError
+                            ? QStringLiteral("port %1 is already in use").arg(port)
+                            : QStringLiteral("cannot listen on %1:%2: %3")
+                                  .arg(address.toString())
+                                  .arg(port)
+                                  .arg(errorString());
+    }
+    return false;
+}
+
+bool Listener::shareListeningSocket(qintptr listeningSocket, QString *errorMessage) {
+    const auto fail = [errorMessage] {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("cannot share the listening socket: %1")
+                                .arg(QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    };
     const int descriptor = ::fcntl(int(listeningSocket), F_DUPFD_CLOEXEC, 0);
     if (descriptor < 0)
-        return false;
+        return fail();
     if (!setSocketDescriptor(descriptor)) {
         ::close(descriptor);
-        return false;
+        return fail();
     }
     setAdoptOnly();
     return true;

@@ -37,9 +37,11 @@ public:
     }
     // Never accept on the (shared) listening socket: only adopt().
     void setAdoptOnly();
+    // Listens with this backlog. On failure returns false and says why in a line for a user.
+    bool listenOn(const QHostAddress &address, quint16 port, int backlog, QString *errorMessage);
     // Listens on a descriptor of its own for another loop's listening socket (so that it is a
-    // listening QTcpServer, what QHttpServer serves from) and only adopts. False: errno says.
-    bool shareListeningSocket(qintptr listeningSocket);
+    // listening QTcpServer, what QHttpServer serves from) and only adopts. False: says why.
+    bool shareListeningSocket(qintptr listeningSocket, QString *errorMessage);
     // Sets TCP_NODELAY on the listening socket: Linux gives it to every accepted socket,
     // which saves a setsockopt(2) per connection. Whether that worked.
     bool setNoDelayInherited();

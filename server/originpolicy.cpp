@@ -43,6 +43,11 @@ std::optional<HttpResponse> OriginPolicy::refusal(const RequestInfo &info, Route
                          .arg(name.left(100)));
         }
     }
+    // Browsers apply no CORS to a WebSocket: any page could open one and read every message.
+    if (route == Route::WebSocket && !sameOriginOrNone(info)) {
+        return HttpResponse::error(
+            403, QStringLiteral("WebSocket connections from another origin are not allowed."));
+    }
     if (route == Route::SeedUpdate && info.secFetchSite == "cross-site") {
         return HttpResponse::error(
             403, QStringLiteral("Publishing from a page of another site is not allowed."));

@@ -18,7 +18,8 @@ public:
     // What the best dev servers refuse before any route answers (403 with a JSON error): a Host
     // that is not an IP address, localhost (or *.localhost) or a name in `allowedHosts`, which
     // is how DNS rebinding reaches a local server from any web page; and the seed's mutating
-    // GET /updatemessage from another site (an <img src> on any page). Nothing when allowed.
+    // GET /updatemessage from another site (an <img src> on any page); and a WebSocket from
+    // another origin (browsers apply no CORS to one). Nothing when allowed.
     static std::optional<HttpResponse> refusal(const RequestInfo &info, Route route,
                                                const QStringList &allowedHosts);
     // The host name a Host header names, without its port (an IPv6 literal without brackets).

@@ -14,13 +14,11 @@
 #include "socketwriter.h"
 #include "staticfiles.h"
 #include "streamservice.h"
+#include "websocketservice.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtNetwork/QTcpSocket>
-
-#include <cerrno>
-#include <cstring>
 
 Q_LOGGING_CATEGORY(lcServer, "pushlab.server", QtWarningMsg)
 
@@ -42,21 +40,23 @@ PushServer::PushServer(const ServerConfig &config, std::shared_ptr<ServerGroup> 
     , m_socketContext(new QObject(this))
     , m_mesh(std::make_unique<LoopMesh>(
           *m_group, this,
-          LoopMesh::Hooks{[this] { catchUp(); },
-                          [this](const std::vector<qintptr> &d) { m_listener->adopt(d); },
-                          [this](bool closeStreams) { return report(closeStreams); },
-                          [this](LoopMesh::Gather g) {
-                              answerGathered(g.socket, g.serial, g.closeStreams, g.reports);
-                          },
-                          [this] {
-                              return m_shuttingDown;
-                          }}))
+          LoopMesh::Hooks{
+              [this] { catchUp(); },
+              [this](const std::vector<qintptr> &d) { m_listener->adopt(d); },
+              [this](bool closeStreams) { return report(closeStreams); },
+              [this](LoopMesh::Gather g) {
+                  answerGathered(g.socket, g.serial, g.closeStreams, g.reports);
+              },
+              [this] { return m_shuttingDown; },
+          }))
     , m_connections(std::make_unique<ConnectionTable>())
     , m_writer(std::make_unique<SocketWriter>(config.maxUnsentBytes, config.fanOutThreads))
     , m_responder(std::make_unique<Responder>(*m_writer, m_counters, this, m_socketContext))
     , m_polls(std::make_unique<PollService>(m_config, m_log, *m_connections, *m_responder, this,
                                             [this](QTcpSocket *s) { drainQueue(s); }))
     , m_streams(std::make_unique<StreamService>(m_config, m_log, *m_responder, m_socketContext))
+    , m_websockets(
+          std::make_unique<WebSocketService>(m_config, m_log, *m_responder, m_socketContext))
     , m_fastPath(std::make_unique<FastPathReader>(
           *m_connections, [this](Connection &c, RequestInfo info) { receive(c, std::move(info)); }))
     , m_staticFiles(std::make_unique<StaticFiles>())
@@ -87,17 +87,8 @@ void PushServer::init() {
 
 bool PushServer::listen(QString *errorMessage) {
     init();
-    m_listener->setListenBacklogSize(m_config.listenBacklog);
-    if (!m_listener->listen(m_config.bindAddress, m_config.port)) {
-        if (errorMessage) {
-            if (m_listener->serverError() == QAbstractSocket::AddressInUseError)
-                *errorMessage = QStringLiteral("port %1 is already in use").arg(m_config.port);
-            else
-                *errorMessage = QStringLiteral("cannot listen on %1:%2: %3")
-                                    .arg(m_config.bindAddress.toString())
-                                    .arg(m_config.port)
-                                    .arg(m_listener->errorString());
-        }
+    if (!m_listener->listenOn(m_config.bindAddress, m_config.port, m_config.listenBacklog,
+                              errorMessage)) {
         delete m_listener;
         m_listener = nullptr;
         return false;
@@ -113,10 +104,7 @@ bool PushServer::listen(QString *errorMessage) {
 bool PushServer::serveAlongside(qintptr listeningSocket, QString *errorMessage) {
     init();
     // Never accepts on the shared socket: the listening loop does and hands over (adopt).
-    if (!m_listener->shareListeningSocket(listeningSocket)) {
-        if (errorMessage)
-            *errorMessage = QStringLiteral("cannot share the listening socket: %1")
-                                .arg(QString::fromLocal8Bit(strerror(errno)));
+    if (!m_listener->shareListeningSocket(listeningSocket, errorMessage)) {
         delete m_listener;
         m_listener = nullptr;
         return false;
@@ -124,14 +112,6 @@ bool PushServer::serveAlongside(qintptr listeningSocket, QString *errorMessage) 
     bind(m_listener);
     m_noDelayInherited = m_listener->setNoDelayInherited();
     return true;
-}
-
-qintptr PushServer::listeningSocket() const {
-    return m_listener ? m_listener->socketDescriptor() : -1;
-}
-
-quint16 PushServer::port() const {
-    return m_listener ? m_listener->serverPort() : 0;
 }
 
 int PushServer::connectionCount() const {
@@ -163,9 +143,9 @@ void PushServer::shutdown() {
     // (a socket's destructor emits it synchronously).
     m_polls->clear();
     m_streams->clear();
+    m_websockets->clear();
     const auto sockets = m_connections->takeAll(); // and whether QHttpServer serves each
-    for (std::size_t i = 0; i < sockets.size(); ++i)
-        m_group->connectionGone(m_mesh->loopIndex());
+    m_group->connectionGone(m_mesh->loopIndex(), int(sockets.size()));
     for (const auto &[socket, withHttpServer] : sockets) {
         disconnect(socket, nullptr, m_socketContext, nullptr);
         if (!withHttpServer) // else QHttpServer deletes it once disconnected
@@ -251,6 +231,13 @@ void PushServer::onReadyRead(QTcpSocket *socket) {
             reject(c, p->status, p->message);
             return;
         }
+        if (c.framer.upgraded()) { // GET /api/ws: from now on the socket is the WebSocket's
+            if (std::optional<RequestInfo> info = m_websockets->takeUpgrade(c))
+                dispatch(c, *info);
+            else
+                reject(c, 400, QStringLiteral("A WebSocket upgrade must be one request alone."));
+            return;
+        }
     }
     if (c.requestBytes > m_config.maxRequestBytes) {
         reject(
@@ -273,6 +260,8 @@ void PushServer::onDisconnected(QTcpSocket *socket) {
         m_polls->unpark(c);
     if (c.state == State::Streaming)
         m_streams->remove(c);
+    if (c.state == State::WebSocket)
+        m_websockets->remove(c);
     if (!c.withHttpServer) // else QHttpServer deletes it
         socket->deleteLater();
     m_connections->erase(socket);
@@ -381,6 +370,9 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
     case Route::SeedEvents:
         m_streams->open(c, info, Flavour::Seed);
         return;
+    case Route::WebSocket:
+        m_websockets->open(c, info);
+        return;
     case Route::None:
         return; // answered above
     }
@@ -448,17 +440,20 @@ void PushServer::catchUp() {
     if (news.front().id != before + 1) {
         // More was published than the history keeps while this loop was busy elsewhere:
         // its streams are told, as a resuming stream would be (polls see it in their answer).
-        m_streams->pushGap({before, news.front().id, MessageLog::Gap::Reason::Evicted});
+        const MessageLog::Gap gap{before, news.front().id, MessageLog::Gap::Reason::Evicted};
+        m_streams->pushGap(gap);
+        m_websockets->pushGap(gap);
     }
     for (const Message &m : news)
         m_log.adopt(m);
     // Long polls first (each answer is one write), then streams.
     m_polls->answerAll();
     m_streams->pushNews(before);
+    m_websockets->pushNews(before);
 }
 
 int PushServer::closeStreams() {
-    return m_streams->closeAll();
+    return m_streams->closeAll() + m_websockets->closeAll();
 }
 
 void PushServer::askEveryLoop(Connection &c, bool closeStreams) {

@@ -22,20 +22,21 @@ class ServerGroup;
 class SocketWriter;
 class StaticFiles;
 class StreamService;
+class WebSocketService;
 struct Connection;
 struct RequestInfo;
 
 // The push server: publishes messages into a bounded history and pushes them to short-poll,
-// long-poll and SSE clients (plus the seed demo's routes). One PushServer is one event loop
-// and lives in one thread; everything it holds per client is bounded, and a client that
+// long-poll, SSE and WebSocket clients (plus the seed demo's routes). One PushServer is one event
+// loop and lives in one thread; everything it holds per client is bounded, and a client that
 // vanishes is forgotten at once. Several can serve one port together (ServerHost does that):
 // they share a ServerGroup, the first one listens and hands each new connection to the loop
 // with the fewest, and a message published through any of them reaches the clients of all.
 //
 // This class is the QAbstractHttpServer and the dispatcher; each concern it dispatches to is
 // a class of its own (docs/server.md has the map): ConnectionTable, FastPathReader, RouteTable,
-// PublishRequest and OriginPolicy, PollService, StreamService, SocketWriter, LoopMesh,
-// StatsReport, StaticFiles.
+// PublishRequest and OriginPolicy, PollService, StreamService, WebSocketService, SocketWriter,
+// LoopMesh, StatsReport, StaticFiles.
 class PushServer final : public QAbstractHttpServer {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PushServer)
@@ -53,15 +54,15 @@ public:
     // For the other loops of a group: serves connections the listening loop hands over.
     // `listeningSocket` is that loop's listeningSocket().
     bool serveAlongside(qintptr listeningSocket, QString *errorMessage = nullptr);
-    qintptr listeningSocket() const;
-    quint16 port() const;
+    qintptr listeningSocket() const { return m_listener ? m_listener->socketDescriptor() : -1; }
+    quint16 port() const { return m_listener ? m_listener->serverPort() : 0; }
     // Answers or closes every client and stops listening; the server can then be destroyed.
     void shutdown();
 
     // Publishes in-process (ticker, tests); clients see it exactly as a POSTed message.
     Message publish(const QString &text);
-    // Closes this loop's open event streams gracefully, so clients reconnect with
-    // Last-Event-ID (POST /api/streams/close asks every loop).
+    // Closes this loop's open event streams and WebSockets gracefully, so clients resume with
+    // Last-Event-ID or since (POST /api/streams/close asks every loop).
     int closeStreams();
 
     const MessageLog &log() const { return m_log; }
@@ -120,6 +121,7 @@ private:
     std::unique_ptr<Responder> m_responder;
     std::unique_ptr<PollService> m_polls;
     std::unique_ptr<StreamService> m_streams;
+    std::unique_ptr<WebSocketService> m_websockets;
     std::unique_ptr<FastPathReader> m_fastPath;
     std::unique_ptr<StaticFiles> m_staticFiles;
     QTimer m_sweepTimer;

@@ -1,5 +1,7 @@
 #include "requestframer.h"
 
+#include "wirecontract.h"
+
 namespace {
 
 constexpr qsizetype maxChunkLine = 1024;
@@ -145,12 +147,19 @@ RequestFramer::checkHead(QByteArrayView head) {
     int transferEncodings = 0;
     bool sawUpgrade = false;
     QByteArrayView coding;
+    QByteArrayView targetPath;
     const bool clean = forEachLine(head, [&](QByteArrayView line) {
         if (requestLine) {
             if (line.isEmpty())
                 return true; // empty lines before a request line are allowed (§2.2)
             requestLine = false;
             found = checkRequestLine(line, &h.http10);
+            if (!found) { // the target's path, for an upgrade
+                const qsizetype first = line.indexOf(' ');
+                targetPath = line.sliced(first + 1, line.lastIndexOf(' ') - first - 1);
+                if (const qsizetype q = targetPath.indexOf('?'); q >= 0)
+                    targetPath = targetPath.first(q);
+            }
             return !found;
         }
         if (line.isEmpty())
@@ -195,8 +204,16 @@ RequestFramer::checkHead(QByteArrayView head) {
                     .arg(QString::fromLatin1(coding.first(qMin<qsizetype>(40, coding.size()))))};
         h.chunked = true;
     }
-    if (sawUpgrade) // QHttpServer 6.4 would answer a second time after us (or hand the socket off)
-        return problem(501, "Protocol upgrades are not offered by this server.");
+    if (sawUpgrade) {
+        // Only to a WebSocket, and never through QHttpServer: 6.4 would answer a second time
+        // after us (or take the socket from under us). PushServer hands this head to its
+        // WebSocketService; every other upgrade is refused.
+        if (targetPath != QByteArrayView(PushLab::Wire::webSocketPath))
+            return problem(501, "Protocol upgrades are not offered by this server.");
+        if (h.contentLength > 0 || h.chunked)
+            return problem(400, "An upgrade request has no body.");
+        h.upgrade = true;
+    }
     return h;
 }
 
@@ -256,6 +273,7 @@ std::optional<RequestFramer::Problem> RequestFramer::takeLine(QByteArrayView lin
     case State::Body:
     case State::ChunkData:
     case State::Failed:
+    case State::Upgraded:
         break;
     }
     return std::nullopt;
@@ -267,6 +285,8 @@ std::optional<RequestFramer::Problem> RequestFramer::feed(QByteArrayView bytes) 
         switch (m_state) {
         case State::Failed:
             return Problem{400, QStringLiteral("The connection's framing already failed.")};
+        case State::Upgraded:
+            return std::nullopt;
         case State::Head: {
             if (m_pending.isEmpty()) { // empty lines before a request line are skipped
                 while (pos < bytes.size() && (bytes[pos] == '\r' || bytes[pos] == '\n'))
@@ -305,6 +325,12 @@ std::optional<RequestFramer::Problem> RequestFramer::feed(QByteArrayView bytes) 
             if (const auto *p = std::get_if<Problem>(&checked))
                 return fail(p->status, p->message);
             const Head &h = std::get<Head>(checked);
+            if (h.upgrade) { // what follows is the WebSocket's, not HTTP
+                m_state = State::Upgraded;
+                m_afterUpgradeHead = m_pending.size() - headLength;
+                m_pending.truncate(headLength);
+                return std::nullopt;
+            }
             m_heads.append(h.http10 ? '1' : '0');
             // What followed the head in m_pending belongs to the body (or the next request).
             const qsizetype consumedOfBytes =

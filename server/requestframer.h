@@ -25,6 +25,7 @@ public:
         qint64 contentLength = 0;
         bool chunked = false;
         bool http10 = false;
+        bool upgrade = false; // Upgrade on the WebSocket path (Wire::webSocketPath), no body
     };
 
     explicit RequestFramer(int maxHeadBytes = 16 * 1024)
@@ -41,14 +42,23 @@ public:
     // Whether the oldest request whose head was fed, and not taken yet, said HTTP/1.0; QHttpServer
     // delivers requests in that order (6.4 does not say the version itself). False when none.
     bool takeHttp10();
+    // A WebSocket upgrade's head was fed: nothing after it is HTTP (feed takes no more).
+    bool upgraded() const { return m_state == State::Upgraded; }
+    // That head, whole, and how many of the bytes fed with it came after it.
+    const QByteArray &upgradeHead() const { return m_pending; }
+    qsizetype bytesAfterUpgradeHead() const { return m_afterUpgradeHead; }
+    // Requests fed whose heads QHttpServer has not delivered yet (takeHttp10).
+    bool requestsPending() const { return !m_heads.isEmpty(); }
 
 private:
-    enum class State { Head, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Failed };
+    enum class State { Head, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Failed, Upgraded };
     std::optional<Problem> takeLine(QByteArrayView line);
     std::optional<Problem> fail(int status, const QString &message);
 
     State m_state = State::Head;
-    QByteArray m_pending;   // the head so far, or the chunk line / trailer line being read
+    QByteArray m_pending; // the head so far, the chunk line / trailer line being read, or the
+                          // upgrade's head
+    qsizetype m_afterUpgradeHead = 0;
     qint64 m_remaining = 0; // body or chunk bytes still to come
     // One byte per head fed whose request is not taken yet: '1' for HTTP/1.0. Bounded by what
     // one read buffer can hold, and empty (no allocation) between requests.

@@ -1,5 +1,6 @@
 #include "requestinfo.h"
 
+#include <QtCore/QUrl>
 #include <QtHttpServer/QHttpServerRequest>
 
 RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
@@ -39,6 +40,9 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     info.userAgent = request.value("user-agent");
     info.lastEventId = request.value("last-event-id");
     info.secFetchSite = request.value("sec-fetch-site");
+    info.upgrade = request.value("upgrade");
+    info.secWebSocketKey = request.value("sec-websocket-key");
+    info.secWebSocketVersion = request.value("sec-websocket-version");
     info.body = request.body();
     return info;
 }
@@ -82,7 +86,76 @@ bool isTokenChar(char ch) {
     }
 }
 
+struct Wanted {
+    const char *name;
+    QByteArray RequestInfo::*field;
+};
+constexpr Wanted wanted[] = {
+    {"host", &RequestInfo::host},
+    {"origin", &RequestInfo::origin},
+    {"content-type", &RequestInfo::contentType},
+    {"connection", &RequestInfo::connection},
+    {"user-agent", &RequestInfo::userAgent},
+    {"last-event-id", &RequestInfo::lastEventId},
+    {"sec-fetch-site", &RequestInfo::secFetchSite},
+    {"upgrade", &RequestInfo::upgrade},
+    {"sec-websocket-key", &RequestInfo::secWebSocketKey},
+    {"sec-websocket-version", &RequestInfo::secWebSocketVersion},
+};
+
 } // namespace
+
+std::optional<RequestInfo> RequestInfo::fromUpgradeHead(QByteArrayView head) {
+    RequestInfo info;
+    bool seen[std::size(wanted)] = {};
+    bool requestLine = true;
+    qsizetype pos = 0;
+    while (pos < head.size()) {
+        qsizetype end = head.indexOf('\n', pos);
+        if (end < 0)
+            end = head.size();
+        QByteArrayView line = head.sliced(pos, end - pos);
+        pos = end + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty()) {
+            if (requestLine)
+                continue; // empty lines before the request line
+            break;
+        }
+        if (requestLine) { // METHOD SP target SP HTTP/1.x, as RequestFramer checked
+            requestLine = false;
+            const qsizetype first = line.indexOf(' ');
+            const qsizetype last = line.lastIndexOf(' ');
+            info.methodName = line.first(first).toByteArray();
+            info.method = info.methodName == "GET" ? Method::Get : Method::Other;
+            const QUrl url(QString::fromLatin1(line.sliced(first + 1, last - first - 1)));
+            info.path = url.path();
+            if (url.hasQuery())
+                info.query = QUrlQuery(url);
+            info.http10 = line.endsWith("HTTP/1.0");
+            continue;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return std::nullopt;
+        const QByteArrayView name = line.first(colon);
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
+        for (std::size_t i = 0; i < std::size(wanted); ++i) {
+            if (name.compare(wanted[i].name, Qt::CaseInsensitive) != 0)
+                continue;
+            QByteArray &field = info.*(wanted[i].field);
+            const bool list = wanted[i].field == &RequestInfo::connection ||
+                              wanted[i].field == &RequestInfo::upgrade;
+            if (seen[i] && !list)
+                return std::nullopt;
+            field = seen[i] ? field + ", " + value.toByteArray() : value.toByteArray();
+            seen[i] = true;
+        }
+    }
+    info.headerBytes = head.size();
+    return info;
+}
 
 std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
                                                       const QList<QByteArrayView> &paths,
@@ -112,19 +185,6 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
     info.path = QString::fromLatin1(path);
     if (question >= 0 && question + 1 < target.size())
         info.query = QUrlQuery(QString::fromLatin1(target.sliced(question + 1)));
-    struct Wanted {
-        const char *name;
-        QByteArray RequestInfo::*field;
-    };
-    static const Wanted wanted[] = {
-        {"host", &RequestInfo::host},
-        {"origin", &RequestInfo::origin},
-        {"content-type", &RequestInfo::contentType},
-        {"connection", &RequestInfo::connection},
-        {"user-agent", &RequestInfo::userAgent},
-        {"last-event-id", &RequestInfo::lastEventId},
-        {"sec-fetch-site", &RequestInfo::secFetchSite},
-    };
     bool seen[std::size(wanted)] = {};
     qsizetype pos = lineEnd + 2;
     while (pos < head.size()) {

@@ -28,6 +28,9 @@ struct RequestInfo {
     QByteArray userAgent;
     QByteArray lastEventId;
     QByteArray secFetchSite; // a browser says whether the request comes from another site
+    QByteArray upgrade;      // and the WebSocket handshake's (RFC 6455 §4.1)
+    QByteArray secWebSocketKey;
+    QByteArray secWebSocketVersion;
     QByteArray body;
     qint64 headerBytes = 0; // request line and headers, as counted on the socket
     bool http10 = false;    // an HTTP/1.0 request (QHttpServerRequest 6.4 does not say)
@@ -46,6 +49,10 @@ struct RequestInfo {
     // not complete in `bytes`, a body, an encoded or absolute target, folded or repeated
     // headers the server reads, Expect or Upgrade — is nullopt and goes to QHttpServer.
     // On success *length is the request's size in bytes.
+    // A WebSocket upgrade's head, which RequestFramer has checked (and QHttpServer never sees).
+    // Nullopt when a header the server reads is repeated (Connection and Upgrade may be).
+    static std::optional<RequestInfo> fromUpgradeHead(QByteArrayView head);
+
     static std::optional<RequestInfo>
     fromSimpleGet(QByteArrayView bytes, const QList<QByteArrayView> &paths, qsizetype *length);
 };

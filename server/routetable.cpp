@@ -1,5 +1,7 @@
 #include "routetable.h"
 
+#include "wirecontract.h"
+
 #include <QtCore/QHash>
 
 namespace {
@@ -14,6 +16,7 @@ constexpr RouteTable::Entry table[] = {
     {"/getmessage", Route::SeedGet, true, false, true},
     {"/updatemessage", Route::SeedUpdate, true, false, false},
     {"/events", Route::SeedEvents, true, false, true},
+    {PushLab::Wire::webSocketPath, Route::WebSocket, true, false, false},
 };
 
 } // namespace

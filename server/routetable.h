@@ -21,7 +21,8 @@ enum class Route {
     CloseStreams,
     SeedGet,
     SeedUpdate,
-    SeedEvents
+    SeedEvents,
+    WebSocket
 };
 
 class RouteTable final {

@@ -43,7 +43,9 @@ public:
     // that loop forgets it. New connections go to the loop with the fewest.
     int leastBusyLoop() const;
     void connectionAssigned(int loop) { m_connections[std::size_t(loop)].fetch_add(1); }
-    void connectionGone(int loop) { m_connections[std::size_t(loop)].fetch_sub(1); }
+    void connectionGone(int loop, int count = 1) {
+        m_connections[std::size_t(loop)].fetch_sub(count);
+    }
     int connections(int loop) const { return m_connections[std::size_t(loop)].load(); }
     int totalConnections() const;
 

@@ -26,8 +26,9 @@ StatsReport::Loop StatsReport::of(const ConnectionTable &connections,
         if (!c.pattern ||
             (c.state == Connection::State::Idle && now - c.lastPatternRequestMs > recentPollMs))
             return;
-        if (*c.pattern == Pattern::ShortPoll)
-            r.open[Pattern::ShortPoll]++;
+        // Waits and streams were counted above; polls and WebSockets are counted here.
+        if (*c.pattern == Pattern::ShortPoll || c.state == Connection::State::WebSocket)
+            r.open[*c.pattern]++;
         ++r.peersTotal;
         if (r.peers.size() < maxListedPeers) {
             r.peers.append(

@@ -13,6 +13,9 @@ private Q_SLOTS:
     void brokenFramingIsFoundAtEverySplit();
     void aHeadOverTheLimitIs431();
     void boundaryIsKnownMidRequest();
+    void aWebSocketUpgradeEndsHttpAtEverySplit();
+    void upgradesElsewhereOrWithABodyAreRefused_data();
+    void upgradesElsewhereOrWithABodyAreRefused();
 };
 
 namespace {
@@ -118,3 +121,55 @@ void TestRequestFramer::boundaryIsKnownMidRequest() {
 
 QTEST_GUILESS_MAIN(TestRequestFramer)
 #include "tst_requestframer.moc"
+
+void TestRequestFramer::aWebSocketUpgradeEndsHttpAtEverySplit() {
+    const QByteArray head = "GET /api/ws?since=3 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\n\r\n";
+    const QByteArray frames = "\x81\x85"
+                              "abcd"
+                              "12345"
+                              "GET / HTTP/1.1\r\n\r\n"; // not HTTP now
+    const QByteArray bytes = head + frames;
+    for (qsizetype at = 0; at <= bytes.size(); ++at) {
+        RequestFramer f;
+        QVERIFY(!f.feed(QByteArrayView(bytes).first(at)));
+        const bool headDone = at >= head.size();
+        QCOMPARE(f.upgraded(), headDone);
+        if (!headDone) {
+            QVERIFY(!f.feed(QByteArrayView(bytes).sliced(at)));
+            QVERIFY(f.upgraded());
+        }
+        QCOMPARE(f.upgradeHead(), head);
+        // Of the bytes fed with the head's end, those after it are the WebSocket's.
+        QCOMPARE(f.bytesAfterUpgradeHead(), headDone ? at - head.size() : frames.size());
+        QVERIFY(!f.requestsPending());
+        QVERIFY(!f.feed("more frames")); // taken as nothing
+    }
+}
+
+void TestRequestFramer::upgradesElsewhereOrWithABodyAreRefused_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    QTest::newRow("on /api/events")
+        << QByteArray("GET /api/events HTTP/1.1\r\nUpgrade: websocket\r\n\r\n") << 501;
+    QTest::newRow("on /api/wsx") << QByteArray(
+                                        "GET /api/wsx HTTP/1.1\r\nUpgrade: websocket\r\n\r\n")
+                                 << 501;
+    QTest::newRow("with Content-Length")
+        << QByteArray("GET /api/ws HTTP/1.1\r\nUpgrade: websocket\r\nContent-Length: 1\r\n\r\nx")
+        << 400;
+    QTest::newRow("chunked")
+        << QByteArray(
+               "GET /api/ws HTTP/1.1\r\nUpgrade: websocket\r\nTransfer-Encoding: chunked\r\n\r\n")
+        << 400;
+}
+
+void TestRequestFramer::upgradesElsewhereOrWithABodyAreRefused() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    RequestFramer f;
+    const auto p = f.feed(bytes);
+    QVERIFY(p);
+    QCOMPARE(p->status, status);
+    QVERIFY(!f.upgraded());
+}
