@@ -2,6 +2,7 @@
 
 #include "httpresponseparser.h"
 #include "ssescanner.h"
+#include "wsscanner.h"
 
 #include <cstdint>
 #include <string>
@@ -27,6 +28,7 @@ struct BenchConnection final {
     std::size_t outOffset = 0;
     HttpResponseParser parser;
     SseScanner sse;
+    WsScanner ws;
     std::string body;
     std::string since; // a poll's cursor
     std::string lastModified;

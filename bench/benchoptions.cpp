@@ -1,5 +1,7 @@
 #include "benchoptions.h"
 
+#include "wirecontract.h"
+
 #include <QtCore/QCommandLineParser>
 #include <QtNetwork/QHostAddress>
 
@@ -24,6 +26,8 @@ QUrl BenchOptions::defaultSubscribeUrl(const QUrl &base, Pattern pattern) {
     switch (pattern) {
     case Pattern::ServerSentEvents:
         return withPath(base, u"/api/events"_s);
+    case Pattern::WebSocket:
+        return withPath(base, QString::fromLatin1(Wire::webSocketPath));
     case Pattern::LongPoll:
         return withPath(base, u"/api/messages/wait"_s, u"timeout=60"_s);
     case Pattern::ShortPoll:
@@ -51,7 +55,7 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         "how fast they reach everyone.\nTargets PushLab by default; the URL options point it at "
         "any server (Nchan, the Go peer) on this machine."_s);
     const QCommandLineOption helpOption({u"h"_s, u"help"_s}, u"Show this help."_s);
-    const QCommandLineOption patternOption(u"pattern"_s, u"sse, long or short (default sse)."_s,
+    const QCommandLineOption patternOption(u"pattern"_s, u"sse, ws, long or short (default sse)."_s,
                                            u"pattern"_s, u"sse"_s);
     const QCommandLineOption clientsOption(u"clients"_s, u"Clients to hold (default 100)."_s,
                                            u"N"_s, u"100"_s);
@@ -131,7 +135,7 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
     BenchOptions o;
     const auto pattern = patternFromKey(parser.value(patternOption));
     if (!pattern) {
-        result.error = u"--pattern must be sse, long or short"_s;
+        result.error = u"--pattern must be sse, ws, long or short"_s;
         return result;
     }
     o.pattern = *pattern;
@@ -208,7 +212,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         return result;
     }
 
-    if (o.pattern != Pattern::ServerSentEvents) {
+    // Polls start from a cursor (the last id now); a stream or a WebSocket starts at "now".
+    if (o.pattern != Pattern::ServerSentEvents && o.pattern != Pattern::WebSocket) {
         if (parser.isSet(cursorOption)) {
             if (parser.value(cursorOption) != "none"_L1 && !url(cursorOption, {}, o.cursorUrl))
                 return result;

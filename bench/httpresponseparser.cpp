@@ -198,6 +198,13 @@ bool HttpResponseParser::headerLine(std::string_view line) {
 
 bool HttpResponseParser::startBody() {
     const int status = m_head.status;
+    if (status == 101) { // Switching Protocols: every byte from here is the new protocol's
+        if (m_onHead)
+            m_onHead(m_head);
+        m_untilClose = true;
+        m_state = State::Body;
+        return true;
+    }
     if (status >= 100 && status < 200) {
         // Interim response (100 Continue): its headers end it; the real one follows.
         m_state = State::StatusLine;

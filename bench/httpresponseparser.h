@@ -10,7 +10,8 @@ namespace PushLab::Bench {
 // Incremental HTTP/1.1 response parser for the load generator: fed raw socket bytes however
 // they are split, it reports the status line and headers once, the body as it arrives
 // (Content-Length, chunked, or until the connection closes), and the end of each response so
-// a keep-alive connection can carry the next one. Only what the bench needs is kept.
+// a keep-alive connection can carry the next one. After a 101 (a WebSocket), every byte that
+// follows is body, until the connection closes. Only what the bench needs is kept.
 class HttpResponseParser final {
 public:
     struct Head {

@@ -5,6 +5,7 @@
 #include "pollcursor.h"
 #include "pollsubscribers.h"
 #include "streamsubscribers.h"
+#include "websocketsubscribers.h"
 
 #include <QtCore/QLoggingCategory>
 
@@ -26,6 +27,8 @@ std::unique_ptr<Subscribers> subscribersFor(const BenchOptions &o, Subscribers::
         return std::make_unique<PollSubscribers>(std::move(context), o.pattern, o.pollIntervalMs);
     case Pattern::ServerSentEvents:
         return std::make_unique<StreamSubscribers>(std::move(context));
+    case Pattern::WebSocket:
+        return std::make_unique<WebSocketSubscribers>(std::move(context));
     }
     return nullptr;
 }

@@ -29,6 +29,13 @@ void RequestWriter::stream(std::string &out, const HttpTarget &target) {
     out += "Accept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
 }
 
+void RequestWriter::webSocket(std::string &out, const HttpTarget &target) {
+    startRequest(out, "GET", target.target);
+    endRequestLine(out, target);
+    out += "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+}
+
 void RequestWriter::poll(std::string &out, const HttpTarget &target, const std::string &since,
                          const std::string &lastModified, const std::string &etag) {
     startRequest(out, "GET", target.target);

@@ -14,6 +14,8 @@ class RequestWriter final {
 public:
     // GET of an event stream.
     static void stream(std::string &out, const HttpTarget &target);
+    // The RFC 6455 opening handshake (a fixed key: the bench reads the 101, not the accept).
+    static void webSocket(std::string &out, const HttpTarget &target);
     // GET of a poll route from `since` (none when empty), with the validators of the last answer.
     static void poll(std::string &out, const HttpTarget &target, const std::string &since,
                      const std::string &lastModified, const std::string &etag);

@@ -126,6 +126,10 @@ int PushServer::openStreamCount() const {
     return m_streams->count();
 }
 
+int PushServer::openWebSocketCount() const {
+    return m_websockets->count();
+}
+
 qint64 PushServer::fastPathRequests() const {
     return m_fastPath->requests();
 }

@@ -70,6 +70,7 @@ public:
     int connectionCount() const;
     int waitingPollCount() const;
     int openStreamCount() const;
+    int openWebSocketCount() const;
     int maxConnections() const { return m_maxConnections; }
     // This loop's view: the whole server's when it is a server of its own.
     QByteArray statsJson();

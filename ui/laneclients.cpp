@@ -4,6 +4,7 @@
 #include "shortpollclient.h"
 #include "sseclient.h"
 #include "trafficevent.h"
+#include "websocketclient.h"
 
 #include <QtCore/QUrl>
 
@@ -13,10 +14,12 @@ LaneClients::LaneClients(QObject *parent)
     : QObject(parent)
     , m_short(new ShortPollClient(this))
     , m_long(new LongPollClient(this))
-    , m_sse(new SseClient(this)) {
+    , m_sse(new SseClient(this))
+    , m_ws(new WebSocketClient(this)) {
     m_clients[Pattern::ShortPoll] = m_short;
     m_clients[Pattern::LongPoll] = m_long;
     m_clients[Pattern::ServerSentEvents] = m_sse;
+    m_clients[Pattern::WebSocket] = m_ws;
     m_clients.forEach([this](Pattern p, PatternClient *c) {
         connect(c, &PatternClient::trafficEvent, this, [this](const TrafficEvent &event) {
             m_stats[event.pattern].add(event);
@@ -57,6 +60,9 @@ void LaneClients::applySetting(Pattern p, int value) {
         break;
     case Pattern::ServerSentEvents:
         m_sse->setReconnectDelayOverrideMs(value);
+        break;
+    case Pattern::WebSocket:
+        m_ws->setReconnectDelayMs(value);
         break;
     }
 }

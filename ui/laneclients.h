@@ -10,9 +10,10 @@ class PatternClient;
 class QUrl;
 class ShortPollClient;
 class SseClient;
+class WebSocketClient;
 struct TrafficEvent;
 
-// The window's three pattern clients, one per lane, and each lane's latency statistics: every
+// The window's pattern clients, one per lane, and each lane's latency statistics: every
 // TrafficEvent is counted here on its way to the views.
 class LaneClients final : public QObject {
     Q_OBJECT
@@ -27,7 +28,7 @@ public:
     void setServer(const QUrl &url);
     void stopAll();
     // A lane's one setting: interval ms (short), timeout s (long), reconnect ms (SSE, 0 = the
-    // server's retry).
+    // server's retry; WebSocket, 0 = WebSocketClient's default).
     void applySetting(PushLab::Pattern p, int value);
     // The SSE reconnect delay in force now.
     int sseReconnectDelayMs() const;
@@ -43,6 +44,7 @@ private:
     ShortPollClient *m_short = nullptr; // child
     LongPollClient *m_long = nullptr;   // child
     SseClient *m_sse = nullptr;         // child
+    WebSocketClient *m_ws = nullptr;    // child
     PushLab::PatternMap<PatternClient *> m_clients;
     PushLab::PatternMap<LatencyStats> m_stats;
 };

@@ -2,6 +2,7 @@
 
 #include "patterntheme.h"
 #include "units.h"
+#include "websocketclient.h"
 #include "wirecontract.h"
 
 #include <QtWidgets/QGridLayout>
@@ -78,6 +79,19 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
         m_setting->setToolTip(tr("Delay before reconnecting a dropped stream (0 = the server's "
                                  "retry: value, %1 ms unless it sends another)")
                                   .arg(PushLab::Wire::retryDefaultMs));
+        break;
+    case Pattern::WebSocket:
+        // The protocol has no retry of its own: the client's delay, as the page's.
+        m_setting->setRange(0, 60000);
+        m_setting->setSingleStep(250);
+        m_setting->setPrefix(tr("reconnect "));
+        m_setting->setSuffix(tr(" ms"));
+        m_setting->setSpecialValueText(
+            tr("client's %1 ms").arg(WebSocketClient::defaultReconnectDelayMs));
+        m_setting->setValue(0);
+        m_setting->setToolTip(tr("Delay before reconnecting a closed WebSocket, which then "
+                                 "resumes with ?since=<last id> (WebSocket itself has no "
+                                 "reconnection or resume: PushLab's client adds both)"));
         break;
     }
     m_setting->setMinimumWidth(

@@ -103,7 +103,8 @@ void LaneView::paintEvent(QPaintEvent *) {
     const double markY = std::round(h * 0.34);
     const double barTop = std::round(h * 0.60);
     const double barHeight = std::max(6.0, std::round(h * 0.18));
-    const bool isStream = m_pattern == Pattern::ServerSentEvents;
+    // One long-lived connection rather than a request per answer.
+    const bool isStream = m_pattern == Pattern::ServerSentEvents || m_pattern == Pattern::WebSocket;
 
     // Publish guides: one vertical line per message, across every lane. When there are more
     // than one per few pixels they would only grey the lane out: leave them to the ruler's

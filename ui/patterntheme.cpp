@@ -3,8 +3,8 @@
 using PushLab::Pattern;
 
 QColor PatternTheme::color(Pattern p) {
-    // Chosen to stay apart for the common colour-vision deficiencies (orange / blue / green
-    // of different lightness) and to read on a light background.
+    // Chosen to stay apart for the common colour-vision deficiencies (orange / blue / green /
+    // purple of different lightness) and to read on a light background.
     switch (p) {
     case Pattern::ShortPoll:
         return QColor(0xe0, 0x7b, 0x10); // orange
@@ -12,6 +12,8 @@ QColor PatternTheme::color(Pattern p) {
         return QColor(0x2f, 0x6f, 0xd0); // blue
     case Pattern::ServerSentEvents:
         return QColor(0x1f, 0x9a, 0x5b); // green
+    case Pattern::WebSocket:
+        return QColor(0x9b, 0x3f, 0xb5); // purple
     }
     return QColor(Qt::gray);
 }

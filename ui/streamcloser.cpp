@@ -26,8 +26,9 @@ void StreamCloser::closeStreams(const QUrl &server) {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
         if (status == 200)
-            Q_EMIT finished(tr("The server closed %n event stream(s); watch them reconnect",
-                               nullptr, body.value(u"closed").toInt()));
+            Q_EMIT finished(
+                tr("The server closed %n stream(s) (SSE and WebSocket); watch them reconnect",
+                   nullptr, body.value(u"closed").toInt()));
         else
             Q_EMIT finished(tr("Close streams failed: %1")
                                 .arg(body.value(QLatin1String(PushLab::Wire::Key::error))

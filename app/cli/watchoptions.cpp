@@ -34,13 +34,14 @@ WatchOptions::Parsed WatchOptions::parse(const QStringList &arguments) {
     namespace Wire = PushLab::Wire;
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Watch a PushLab server with the short-poll, long-poll and SSE clients: one line "
+        "Watch a PushLab server with the short-poll, long-poll, SSE and WebSocket clients: one "
+        "line "
         "per request, response and event as it happens, a summary per pattern at exit "
         "(Ctrl-C, --duration or --count)."));
     parser.addHelpOption();
-    const QCommandLineOption patternOption(QStringLiteral("pattern"),
-                                           QStringLiteral("short, long, sse or all (default all)."),
-                                           QStringLiteral("pattern"), QStringLiteral("all"));
+    const QCommandLineOption patternOption(
+        QStringLiteral("pattern"), QStringLiteral("short, long, sse, ws or all (default all)."),
+        QStringLiteral("pattern"), QStringLiteral("all"));
     const QCommandLineOption intervalOption(
         QStringLiteral("interval"),
         QStringLiteral("Short-poll interval in ms, %1..%2 (default %3).")
@@ -91,8 +92,8 @@ WatchOptions::Parsed WatchOptions::parse(const QStringList &arguments) {
     } else if (const auto p = PushLab::patternFromKey(patternText)) {
         options.patterns = {*p};
     } else {
-        result.error =
-            QStringLiteral("--pattern must be short, long, sse or all, not '%1'").arg(patternText);
+        result.error = QStringLiteral("--pattern must be short, long, sse, ws or all, not '%1'")
+                           .arg(patternText);
         return result;
     }
     qint64 interval = options.intervalMs;

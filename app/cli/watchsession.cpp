@@ -6,6 +6,7 @@
 #include "shortpollclient.h"
 #include "signalwatcher.h"
 #include "sseclient.h"
+#include "websocketclient.h"
 
 #include <QtCore/QTimer>
 
@@ -60,6 +61,9 @@ std::unique_ptr<WatchSession::Lane> WatchSession::makeLane(PushLab::Pattern patt
         lane->client = std::move(client);
         break;
     }
+    case PushLab::Pattern::WebSocket:
+        lane->client = std::make_unique<WebSocketClient>();
+        break;
     }
     lane->client->setBaseUrl(m_options.url);
     QObject::connect(lane->client.get(), &PatternClient::trafficEvent, &m_context,

@@ -52,11 +52,20 @@ private Q_SLOTS:
         QCOMPARE(ok.options->publishMethod, BenchOptions::PublishMethod::Get);
     }
 
+    void webSocketSubscribesToApiWsWithoutACursor() {
+        const auto r =
+            BenchOptions::parse({QStringLiteral("pushlab-bench"), QStringLiteral("--pattern=ws")});
+        QVERIFY2(r.options, qPrintable(r.error));
+        QCOMPARE(r.options->pattern, PushLab::Pattern::WebSocket);
+        QCOMPARE(r.options->subscribeUrl.path(), QStringLiteral("/api/ws"));
+        QVERIFY(r.options->cursorUrl.isEmpty()); // it starts at "now", as a stream does
+    }
+
     void rejected_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("unknown pattern")
-            << QStringList{QStringLiteral("--pattern=ws")} << QStringLiteral("--pattern");
+            << QStringList{QStringLiteral("--pattern=mqtt")} << QStringLiteral("--pattern");
         QTest::newRow("negative clients")
             << QStringList{QStringLiteral("--clients=-1")} << QStringLiteral("--clients");
         QTest::newRow("negative idle")

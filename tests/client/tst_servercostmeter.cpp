@@ -5,11 +5,12 @@
 using PushLab::Pattern;
 
 namespace {
-// One figure per pattern, written in allPatterns order: {short, long, sse}.
+// One figure per pattern, written in allPatterns order: {short, long, sse, ws}.
 struct PerPattern {
     qint64 shortPoll = 0;
     qint64 longPoll = 0;
     qint64 sse = 0;
+    qint64 ws = 0;
 
     qint64 of(Pattern p) const {
         switch (p) {
@@ -19,6 +20,8 @@ struct PerPattern {
             return longPoll;
         case Pattern::ServerSentEvents:
             return sse;
+        case Pattern::WebSocket:
+            return ws;
         }
         return 0;
     }

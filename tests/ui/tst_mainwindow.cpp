@@ -107,7 +107,7 @@ bool TestMainWindow::waitUntilLanesReady() {
         const bool shortKnowsNow = std::any_of(shortLane.spans.begin(), shortLane.spans.end(),
                                                [](const TimelineSpan &s) { return !s.isOpen(); });
         return shortKnowsNow && m_server->waitingPollCount() >= 1 &&
-               m_server->openStreamCount() >= 1;
+               m_server->openStreamCount() >= 1 && m_server->openWebSocketCount() >= 1;
     };
     return QTest::qWaitFor(ready, 10000);
 }
@@ -279,15 +279,18 @@ void TestMainWindow::closeStreamsMakesSseReconnectWithoutLoss() {
     QTest::mouseClick(closeButton, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->laneSummary(Pattern::ServerSentEvents).reconnects >= 1,
                              10000);
-    // Only the event stream was closed, and the window says so; the waiting long poll stays.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->laneSummary(Pattern::WebSocket).reconnects >= 1, 10000);
+    // Only the event stream and the WebSocket were closed, and the window says so; the waiting
+    // long poll stays.
     QTRY_VERIFY(m_window->statusBar()->currentMessage().startsWith(
-        QLatin1String("The server closed 1 event stream")));
+        QLatin1String("The server closed 2 stream(s)")));
     QCOMPARE(m_window->laneSummary(Pattern::LongPoll).requests, longPollRequests);
     // The stream comes back (Last-Event-ID) and the next message reaches every lane.
     QVERIFY(waitUntilLanesReady());
     send(QStringLiteral("after"));
     QVERIFY(waitForDelivery(2));
     QCOMPARE(m_window->laneSummary(Pattern::ServerSentEvents).missing, qint64(0));
+    QCOMPARE(m_window->laneSummary(Pattern::WebSocket).missing, qint64(0));
     const auto &markers = m_window->timelineModel().lane(Pattern::ServerSentEvents).markers;
     QVERIFY(std::any_of(markers.begin(), markers.end(), [](const TimelineMarker &m) {
         return m.kind == TimelineMarker::Kind::Reconnect;
