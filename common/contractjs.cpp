@@ -73,6 +73,8 @@ void writeContract(std::ostream &out) {
     string("heartbeatHeader", Wire::heartbeatHeader);
     number("missedHeartbeatsBeforeDead", Wire::missedHeartbeatsBeforeDead);
     string("lastIdHeader", Wire::lastIdHeader);
+    string("webSocketPath", Wire::webSocketPath);
+    number("webSocketMaxClientMessageBytes", Wire::webSocketMaxClientMessageBytes);
     string("messageEvent", Wire::messageEvent);
     string("gapEvent", Wire::gapEvent);
     strings("Key", {{"id", Wire::Key::id},

@@ -1,10 +1,10 @@
-// PushLab browser page: the three push patterns against the server that served this page.
+// PushLab browser page: the four push patterns against the server that served this page.
 // Plain JavaScript, no dependencies. Message text only ever reaches the DOM through textContent.
 'use strict';
 
 (() => {
-    const PATTERNS = ['short', 'long', 'sse'];
-    const NAMES = { short: 'Short poll', long: 'Long poll', sse: 'SSE' };
+    const PATTERNS = ['short', 'long', 'sse', 'ws'];
+    const NAMES = { short: 'Short poll', long: 'Long poll', sse: 'SSE', ws: 'WebSocket' };
     const MAX_LIST_ITEMS = 150;       // DOM rows kept per lane
     const TIMELINE_KEEP_MS = 130000;   // longest timeline window plus a margin
     const STATS_PERIOD_MS = 2000;
@@ -89,10 +89,10 @@
     // ---- timeline model -----------------------------------------------------------------------
     // Times are on the performance.now() base (ms). Spans are requests (polls) or open streams.
     const timeline = {
-        spans: { short: [], long: [], sse: [] },
-        dots: { short: [], long: [], sse: [] },
-        empties: { short: [], long: [], sse: [] },
-        errors: { short: [], long: [], sse: [] }, // failed requests, dropped streams
+        spans: { short: [], long: [], sse: [], ws: [] },
+        dots: { short: [], long: [], sse: [], ws: [] },
+        empties: { short: [], long: [], sse: [], ws: [] },
+        errors: { short: [], long: [], sse: [], ws: [] }, // failed requests, dropped streams
         published: new Map(), // id -> local ms
         begin(pattern) {
             const span = { start: performance.now(), end: null };
@@ -139,6 +139,8 @@
                ['p50', 'p50'], ['p95', 'p95'], ['max', 'Max']],
         sse: [['messages', 'Messages'], ['requests', 'Connections'], ['empty', 'Reconnects'],
               ['p50', 'p50'], ['p95', 'p95'], ['max', 'Max']],
+        ws: [['messages', 'Messages'], ['requests', 'Connections'], ['empty', 'Reconnects'],
+             ['p50', 'p50'], ['p95', 'p95'], ['max', 'Max']],
     };
 
     class Lane {
@@ -547,7 +549,106 @@
         }
     }
 
-    const lanes = { short: new ShortPollLane(), long: new LongPollLane(), sse: new SseLane() };
+    // WebSocket: the browser's API never reconnects and never resumes. This lane does both, as
+    // an application must: after a close it opens a new socket (after the same delay SSE waits
+    // by default) with ?since=<the last id it holds>, so nothing published meanwhile is lost.
+    class WsLane extends Lane {
+        constructor() {
+            super('ws');
+            this.socket = null;
+            this.span = null;
+            this.everOpened = false;
+        }
+        start() {
+            if (this.running)
+                return;
+            this.running = true;
+            this.open();
+        }
+        stop() {
+            this.running = false;
+            clearTimeout(this.reopenTimer);
+            this.closeSocket();
+            this.setState('paused');
+        }
+        closeSocket() {
+            const socket = this.socket;
+            this.socket = null; // its close event is then not ours
+            if (socket)
+                socket.close(1000);
+            this.endSpan();
+        }
+        endSpan(outcome) {
+            if (this.span) {
+                timeline.end('ws', this.span, outcome);
+                this.span = null;
+            }
+        }
+        url() {
+            const url = new URL(Wire.webSocketPath.slice(1), location.href);
+            url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+            if (this.lastId !== null)
+                url.search = `since=${this.lastId}`;
+            return url.href;
+        }
+        open() {
+            const socket = new WebSocket(this.url());
+            this.socket = socket;
+            this.setState('connecting');
+            socket.addEventListener('open', () => {
+                if (socket !== this.socket)
+                    return;
+                ++this.requests;
+                if (this.everOpened) {
+                    ++this.empty;
+                    this.note(`Reconnected by this page (a WebSocket never reconnects by itself), ` +
+                              `resuming after #${this.lastId ?? '—'}.`);
+                }
+                this.everOpened = true;
+                this.span = timeline.begin('ws');
+                this.setState('open');
+                this.setError('');
+                scheduleRender();
+            });
+            socket.addEventListener('message', (event) => {
+                if (socket !== this.socket)
+                    return;
+                const receivedUs = clock.nowUs();
+                let data;
+                try {
+                    data = JSON.parse(event.data);
+                } catch (_) {
+                    this.setError('A frame did not carry message JSON.');
+                    return;
+                }
+                if (data && data[Wire.Key.gap])
+                    this.gap(data[Wire.Key.gap]);
+                else
+                    this.deliver(data, receivedUs, 1);
+            });
+            socket.addEventListener('close', (event) => {
+                if (socket !== this.socket)
+                    return;
+                this.socket = null;
+                const clean = event.code === 1000 || event.code === 1001;
+                if (this.span)
+                    this.endSpan(clean ? undefined : 'error');
+                else
+                    timeline.errors.ws.push(performance.now()); // it never opened
+                if (!this.running)
+                    return;
+                const delay = Wire.retryDefaultMs;
+                this.setState('reconnecting');
+                if (!clean)
+                    this.setError(`Closed with code ${event.code}${event.reason ? `: ${event.reason}` : ''}; ` +
+                                  `reopening in ${seconds(delay)}.`);
+                this.reopenTimer = setTimeout(() => { if (this.running) this.open(); }, delay);
+                scheduleRender();
+            });
+        }
+    }
+
+    const lanes = { short: new ShortPollLane(), long: new LongPollLane(), sse: new SseLane(), ws: new WsLane() };
 
     // ---- rendering ----------------------------------------------------------------------------
     let renderQueued = false;
@@ -625,7 +726,7 @@
         const right = 14;
         const top = 6;
         const axis = 22;
-        const rowH = (height - top - axis) / 3;
+        const rowH = (height - top - axis) / PATTERNS.length;
         const plotW = Math.max(10, width - gutter - right);
         const windowMs = Number(windowSelect.value) * 1000;
         const now = performance.now();
@@ -646,7 +747,7 @@
             g.fillText(back === 0 ? 'now' : `−${back / 1000} s`, gx, top + rowH * 3 + 5);
         }
 
-        // Publish instants cross all three rows: the horizontal distance to a dot is the latency.
+        // Publish instants cross every row: the horizontal distance to a dot is the latency.
         g.fillStyle = ink;
         g.globalAlpha = 0.35;
         const drawn = new Set();
@@ -834,6 +935,8 @@
              `curl ${o}/getmessage`],
             ['GET', '/events', 'Original demo: SSE with the bare text in data lines.',
              `curl -N ${o}/events`],
+            ['GET', `${Wire.webSocketPath}?since=N`, 'WebSocket: one text frame per message (the same JSON as SSE); resume with since. The command is PushLab’s own client.',
+             `pushlab-cli watch --pattern ws ${o}`],
             ['POST', '/api/streams/close', 'Close every open stream (clients reconnect and resume).',
              `curl -X POST ${o}/api/streams/close`],
             ['GET', '/', 'This page.', `curl ${o}/`],
@@ -910,7 +1013,7 @@
 
         const counts = $('#pattern-counts');
         counts.replaceChildren();
-        const labels = { short: 'keep-alive pollers', long: 'polls waiting', sse: 'open streams' };
+        const labels = { short: 'keep-alive pollers', long: 'polls waiting', sse: 'open streams', ws: 'open WebSockets' };
         for (const p of PATTERNS) {
             const box = el('div');
             box.style.setProperty('--c', COLORS[p]);

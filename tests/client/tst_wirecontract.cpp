@@ -4,6 +4,7 @@
 // from the header's constants, so changing a value there and not in a copy fails here.
 #include "longpollclient.h"
 #include "sseclient.h"
+#include "websocketclient.h"
 #include "wirecontract.h"
 
 #include <QtCore/QFile>
@@ -65,6 +66,11 @@ void tst_WireContract::clientDefaultsAreTheContracts() {
     longPoll.setTimeoutSeconds(100000);
     QCOMPARE(longPoll.timeoutSeconds(), Wire::longPollMaxTimeoutS);
 
+    WebSocketClient ws;
+    QCOMPARE(ws.reconnectDelayMs(), Wire::retryDefaultMs);
+    QCOMPARE(ws.pingIntervalMs(), Wire::heartbeatDefaultMs);
+    QCOMPARE(ws.socketUrl().path(), QLatin1String(Wire::webSocketPath));
+
     SseClient sse;
     QCOMPARE(sse.assumedHeartbeatMs(), Wire::heartbeatDefaultMs);
     QCOMPARE(sse.silenceTimeoutMs(), Wire::heartbeatDefaultMs * Wire::missedHeartbeatsBeforeDead);
@@ -105,6 +111,8 @@ void tst_WireContract::contractJsHoldsEachValue_data() {
     number("missedHeartbeatsBeforeDead", Wire::missedHeartbeatsBeforeDead);
     string("heartbeatHeader", Wire::heartbeatHeader);
     string("lastIdHeader", Wire::lastIdHeader);
+    string("webSocketPath", Wire::webSocketPath);
+    number("webSocketMaxClientMessageBytes", Wire::webSocketMaxClientMessageBytes);
     string("messageEvent", Wire::messageEvent);
     string("gapEvent", Wire::gapEvent);
     string("id", Wire::Key::id);

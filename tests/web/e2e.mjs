@@ -205,8 +205,11 @@ function describe(lanes) {
     }).join('\n');
 }
 
+// The page's lanes, one per pattern.
+const LANES = ['short', 'long', 'sse', 'ws'];
+
 // True when every lane lists at least n messages and its count (rendered a frame later) says so.
-const allShow = (n) => (l) => ['short', 'long', 'sse'].every((p) => l[p].ids.length >= n && Number(l[p].stats.messages) >= n);
+const allShow = (n) => (l) => LANES.every((p) => l[p].ids.length >= n && Number(l[p].stats.messages) >= n);
 
 // Waits until predicate(lanes) is true; on timeout throws with what the page showed.
 async function waitForLanes(page, what, predicate, timeoutMs = WAIT_MS) {
@@ -301,7 +304,7 @@ async function run() {
         for (const text of batch)
             await publishViaApi(text);
         const lanes = await waitForLanes(page, `all ${batch.length} messages in every lane`, allShow(batch.length));
-        for (const p of ['short', 'long', 'sse']) {
+        for (const p of LANES) {
             const l = lanes[p];
             if (!sameIds(l.ids, published))
                 throw new Error(`${p} lane shows ids [${l.ids}] instead of [${published}]`);
@@ -327,10 +330,10 @@ async function run() {
         await page.fill('#publish-text', text);
         await page.press('#publish-text', 'Enter');
         const lanes = await waitForLanes(page, 'the typed message in every lane', (l) =>
-            allShow(published.length + 1)(l) && ['short', 'long', 'sse'].every((p) => l[p].texts.includes(text)));
+            allShow(published.length + 1)(l) && LANES.every((p) => l[p].texts.includes(text)));
         const id = lanes.sse.ids[lanes.sse.texts.indexOf(text)];
         published.push(id);
-        for (const p of ['short', 'long', 'sse'])
+        for (const p of LANES)
             if (!sameIds(lanes[p].ids, published))
                 throw new Error(`${p} lane shows ids [${lanes[p].ids}] instead of [${published}]`);
         const status = await page.textContent('#publish-status');
@@ -355,7 +358,7 @@ async function run() {
         const lanes = await waitForLanes(page, `the ${payloads.length + 1} HTML messages in every lane`, allShow(expected));
         published.push(lanes.sse.ids[lanes.sse.ids.length - 1]);
         const shownAs = [...payloads, payloads[0]];
-        for (const p of ['short', 'long', 'sse']) {
+        for (const p of LANES) {
             const texts = lanes[p].texts.slice(-shownAs.length);
             for (let i = 0; i < shownAs.length; ++i)
                 if (texts[i] !== shownAs[i])
@@ -377,28 +380,31 @@ async function run() {
             throw new Error(`the browser fetched ${fetchedX[0]}: an <img> was created from message text`);
         if (!state.status.includes(payloads[0]))
             throw new Error(`publish status does not show the text as characters: "${state.status}"`);
-        for (const p of ['short', 'long', 'sse'])
+        for (const p of LANES)
             if (!sameIds(lanes[p].ids, published))
                 throw new Error(`${p} lane shows ids [${lanes[p].ids}] instead of [${published}]`);
     });
 
-    await check('after the server closes every stream, SSE resumes with nothing lost and nothing duplicated', async () => {
+    await check('after the server closes every stream, SSE and the WebSocket resume with nothing lost and nothing duplicated', async () => {
         const before = await readLanes(page);
         const connections = Number(before.sse.stats.requests);
+        const wsConnections = Number(before.ws.stats.requests);
         const response = await fetch(`${base}api/streams/close`, { method: 'POST' });
         if (!response.ok)
             throw new Error(`POST /api/streams/close answered ${response.status}: ${await response.text()}`);
         await response.arrayBuffer();
         // Only publish once the page has seen its stream end, so these can arrive only by replay.
-        await waitForLanes(page, 'the SSE lane to notice the closed stream',
-            (l) => l.sse.state === 'reconnecting' || Number(l.sse.stats.requests) > connections, 10000);
+        await waitForLanes(page, 'the SSE and WebSocket lanes to notice the close',
+            (l) => (l.sse.state === 'reconnecting' || Number(l.sse.stats.requests) > connections) &&
+                   (l.ws.state === 'reconnecting' || Number(l.ws.stats.requests) > wsConnections), 10000);
         const resumedBeforePublish = Number((await readLanes(page)).sse.stats.requests) > connections;
         for (let i = 1; i <= 3; ++i)
             await publishViaApi(`While the stream was down ${i}`);
         const lanes = await waitForLanes(page, 'the stream to reopen and catch up',
             (l) => Number(l.sse.stats.requests) > connections && Number(l.sse.stats.empty) >= 1 &&
+                   Number(l.ws.stats.requests) > wsConnections && Number(l.ws.stats.empty) >= 1 &&
                    allShow(published.length)(l));
-        for (const p of ['short', 'long', 'sse']) {
+        for (const p of LANES) {
             const l = lanes[p];
             if (!sameIds(l.ids, published))
                 throw new Error(`${p} lane shows ids [${l.ids}] instead of [${published}]`);
@@ -409,21 +415,23 @@ async function run() {
         }
         if (lanes.sse.stats.empty !== '1')
             throw new Error(`SSE lane counts ${lanes.sse.stats.empty} reconnects instead of 1`);
+        if (lanes.ws.stats.empty !== '1')
+            throw new Error(`WebSocket lane counts ${lanes.ws.stats.empty} reconnects instead of 1`);
         if (resumedBeforePublish)
             console.log('# note: the stream had already reopened before the messages were published');
     });
 
     await check('Pause stops every lane and Resume catches up with nothing lost or duplicated', async () => {
-        for (const p of ['short', 'long', 'sse'])
+        for (const p of LANES)
             await page.click(`#lane-${p} [data-role="pause"]`);
-        await waitForLanes(page, 'all three lanes paused',
-            (l) => ['short', 'long', 'sse'].every((p) => l[p].state === 'paused'));
+        await waitForLanes(page, 'every lane paused',
+            (l) => LANES.every((p) => l[p].state === 'paused'));
         for (let i = 1; i <= 2; ++i)
             await publishViaApi(`While paused ${i}`);
-        for (const p of ['short', 'long', 'sse'])
+        for (const p of LANES)
             await page.click(`#lane-${p} [data-role="pause"]`);
         const lanes = await waitForLanes(page, 'the resumed lanes to catch up', allShow(published.length));
-        for (const p of ['short', 'long', 'sse']) {
+        for (const p of LANES) {
             const l = lanes[p];
             if (!sameIds(l.ids, published))
                 throw new Error(`${p} lane shows ids [${l.ids}] instead of [${published}]`);
@@ -439,6 +447,8 @@ async function run() {
         const stats = await (await fetch(`${base}api/stats`)).json();
         if (!(stats.patterns?.sse?.open >= 1))
             throw new Error(`/api/stats shows ${stats.patterns?.sse?.open} open streams: ${JSON.stringify(stats.patterns)}`);
+        if (!(stats.patterns?.ws?.open >= 1))
+            throw new Error(`/api/stats shows ${stats.patterns?.ws?.open} open WebSockets: ${JSON.stringify(stats.patterns)}`);
         // The page refreshes its readout every 2 s.
         await page.waitForFunction(
             () => Number(document.querySelector('#pattern-counts [data-pattern="sse"] .n')?.textContent) >= 1,
@@ -584,6 +594,107 @@ async function run() {
                 throw new Error(`the skewed page shows latency "${latency}", not a negative one`);
         } finally {
             await skewed.close();
+        }
+    });
+
+    await check('the npm ws client and Chromium\'s own WebSocket get 1,000 rapid publishes once each, in order', async () => {
+        const { default: NodeWebSocket } = await import('ws');
+        const wsUrl = `${base.replace(/^http/, 'ws')}api/ws`;
+        const node = { ids: [], socket: new NodeWebSocket(wsUrl) };
+        node.socket.on('message', (data) => {
+            const m = JSON.parse(String(data));
+            if (typeof m.id === 'number')
+                node.ids.push(m.id);
+        });
+        await new Promise((resolveOpen, rejectOpen) => {
+            node.socket.once('open', resolveOpen);
+            node.socket.once('error', rejectOpen);
+        });
+        // A document from the server's origin (not the page: its lanes would add load), so
+        // that the browser's Origin is this server's.
+        const context = await browser.newContext();
+        try {
+            const p = await context.newPage();
+            await p.goto(`${base}favicon.svg`);
+            await p.evaluate((url) => new Promise((resolveOpen, rejectOpen) => {
+                window.__ids = [];
+                const socket = new WebSocket(url);
+                socket.onmessage = (event) => {
+                    const m = JSON.parse(event.data);
+                    if (typeof m.id === 'number')
+                        window.__ids.push(m.id);
+                };
+                socket.onopen = resolveOpen;
+                socket.onerror = () => rejectOpen(new Error('Chromium\'s WebSocket did not open'));
+            }), wsUrl);
+            // Four publishers at once: the server assigns the order, every client must keep it.
+            const ids = [];
+            await Promise.all([0, 1, 2, 3].map(async (w) => {
+                for (let i = w; i < 1000; i += 4) {
+                    const r = await fetch(`${base}api/messages`, { method: 'POST', body: `rapid ${i}` });
+                    if (r.status !== 201)
+                        throw new Error(`POST /api/messages answered ${r.status}`);
+                    ids.push((await r.json()).id);
+                }
+            }));
+            ids.sort((a, b) => a - b);
+            const deadline = Date.now() + WAIT_MS;
+            let browserIds = [];
+            while (Date.now() < deadline) {
+                browserIds = await p.evaluate(() => window.__ids);
+                if (browserIds.length >= 1000 && node.ids.length >= 1000)
+                    break;
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            for (const [who, got] of [['ws (npm)', node.ids], ['Chromium', browserIds]]) {
+                if (!sameIds(got, ids))
+                    throw new Error(`${who} received ${got.length} messages; first difference at ` +
+                                    `${got.findIndex((v, i) => v !== ids[i])} (expected ids ${ids[0]}..${ids[ids.length - 1]})`);
+            }
+
+            // A server-side close: the client resumes with ?since=<last id> and misses nothing.
+            const closed = new Promise((r) => node.socket.once('close', (code) => r(code)));
+            const answer = await fetch(`${base}api/streams/close`, { method: 'POST' });
+            await answer.arrayBuffer();
+            const code = await closed;
+            if (code !== 1001)
+                throw new Error(`the server closed the ws client with ${code}, not 1001`);
+            const missed = [];
+            for (let i = 0; i < 3; ++i) {
+                const r = await fetch(`${base}api/messages`, { method: 'POST', body: `while away ${i}` });
+                missed.push((await r.json()).id);
+            }
+            const resumed = [];
+            const again = new NodeWebSocket(`${wsUrl}?since=${ids[ids.length - 1]}`);
+            again.on('message', (data) => resumed.push(JSON.parse(String(data)).id));
+            const until = Date.now() + WAIT_MS;
+            while (resumed.length < 3 && Date.now() < until)
+                await new Promise((r) => setTimeout(r, 50));
+            again.close();
+            if (!sameIds(resumed, missed))
+                throw new Error(`resuming with since got [${resumed}] instead of [${missed}]`);
+        } finally {
+            node.socket.terminate();
+            await context.close();
+        }
+    });
+
+    await check('a page of another origin cannot open the WebSocket (the server refuses it: 403)', async () => {
+        const context = await browser.newContext();
+        try {
+            const p = await context.newPage();
+            const url = new URL(base);
+            url.hostname = REMOTE_HOST; // an origin that is not the server's
+            await p.goto(`${url.href}favicon.svg`);
+            const outcome = await p.evaluate((target) => new Promise((resolveOutcome) => {
+                const socket = new WebSocket(target);
+                socket.onopen = () => { socket.close(); resolveOutcome('open'); };
+                socket.onclose = (event) => resolveOutcome(`closed ${event.code}`);
+            }), `${base.replace(/^http/, 'ws')}api/ws`);
+            if (outcome === 'open')
+                throw new Error(`a page from ${url.host} opened the WebSocket of ${new URL(base).host}`);
+        } finally {
+            await context.close();
         }
     });
 
