@@ -13,7 +13,7 @@ class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
 
-// Base of the three pattern clients: one QNetworkAccessManager each (so one pattern's held
+// Base of the pattern clients: one QNetworkAccessManager each (so one pattern's held
 // requests never queue behind another's 6-connections-per-host limit), one stream of
 // TrafficEvents for everything it does.
 class PatternClient : public QObject {

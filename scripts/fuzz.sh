@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer harness of tests/fuzz (docs/fuzzing.md) in the clang fuzz build.
 #   scripts/fuzz.sh HARNESS [SECONDS] [CORPUS_DIR]
-#     HARNESS     requestinfo, eventstreamparser, publishrequest, benchparsers or server
+#     HARNESS     requestinfo, eventstreamparser, publishrequest, benchparsers, websocketcodec
+#                 or server
 #     SECONDS     how long to fuzz (default 600)
 #     CORPUS_DIR  the working corpus (default build-fuzz/corpus/HARNESS, kept between runs and
 #                 started from the seeds in tests/fuzz/corpus/HARNESS)

@@ -11,7 +11,7 @@ root=$(pwd)
 # The harnesses in tests/fuzz, in a clang build of their own; fails on any crash, leak,
 # sanitizer report, timeout or out-of-memory (scripts/fuzz.sh prints the report).
 fuzz_phase() {
-    local seconds=${PUSHLAB_FUZZ_SECONDS:-20} harnesses=(requestinfo eventstreamparser publishrequest benchparsers server)
+    local seconds=${PUSHLAB_FUZZ_SECONDS:-20} harnesses=(requestinfo eventstreamparser publishrequest benchparsers websocketcodec server)
     local failed=() name corpus
     echo "== fuzz (libFuzzer, $seconds s per harness)"
     cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \

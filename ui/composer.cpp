@@ -19,7 +19,7 @@ Composer::Composer(QWidget *parent)
 
     m_text = new QLineEdit(this);
     m_text->setPlaceholderText(tr("Type a message and press Enter: it is published once and "
-                                  "delivered to all three lanes"));
+                                  "delivered to all four lanes"));
     m_text->setClearButtonEnabled(true);
     m_text->setMaxLength(64 * 1024);
     m_send = new QPushButton(tr("Send"), this);

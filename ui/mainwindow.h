@@ -30,7 +30,7 @@ class TrafficLogFilterModel;
 class TrafficLogModel;
 class TrafficLogPane;
 
-// The window: composer, server bar, three lanes on one time axis with their counts, the
+// The window: composer, server bar, four lanes on one time axis with their counts, the
 // per-message race table and the traffic log. It is an HTTP client of the server like any
 // browser (it never sees the server object), so watching another server is the same code.
 class MainWindow final : public QMainWindow {

@@ -41,7 +41,7 @@ void TimelineLegend::paintEvent(QPaintEvent *) {
     x += 10;
     label(tr("published"));
 
-    // Arrival with its latency whisker, in the three pattern colours.
+    // Arrival with its latency whisker, in the pattern colours.
     for (Pattern p : PushLab::allPatterns) {
         painter.setPen(QPen(PatternTheme::color(p), 1.5));
         painter.setBrush(PatternTheme::color(p));

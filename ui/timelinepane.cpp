@@ -20,7 +20,7 @@ TimelinePane::TimelinePane(const TimelineModel *model, TimelineViewport *viewpor
     grid->setHorizontalSpacing(0);
     grid->setVerticalSpacing(0); // the guides run on unbroken from lane to lane
 
-    auto *corner = new QLabel(tr("<b>Same messages, three ways</b><br>"
+    auto *corner = new QLabel(tr("<b>Same messages, four ways</b><br>"
                                  "<span style='color:%1'>publish ┆ → arrival ●</span>")
                                   .arg(PatternTheme::axisText().name()),
                               this);

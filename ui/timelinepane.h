@@ -11,7 +11,7 @@ class TimelineLegend;
 class TimelineModel;
 class TimelineViewport;
 
-// The three lanes on one time axis: the axis strip, each pattern's panel (name, setting,
+// The lanes (one per pattern) on one time axis: the axis strip, each pattern's panel (name, setting,
 // counts) beside its lane, and the legend. Lanes and axis repaint when the viewport moves.
 class TimelinePane final : public QWidget {
     Q_OBJECT

@@ -4,7 +4,7 @@
 
 #include <QtCore/QObject>
 
-// The one time axis the three lanes and the ruler share: what is visible, and whether it
+// The one time axis the lanes and the ruler share: what is visible, and whether it
 // follows live time. Views read geometry() and call the zoom/pan slots; all of them repaint
 // on changed().
 class TimelineViewport final : public QObject {

@@ -68,7 +68,12 @@ QString TextWatchPrinter::what(const TrafficEvent &event) {
         return text;
     }
     case TrafficEvent::Kind::StreamOpened:
-        return QStringLiteral("#%1 %2 text/event-stream").arg(event.requestId).arg(event.status);
+        return QStringLiteral("#%1 %2 %3")
+            .arg(event.requestId)
+            .arg(event.status)
+            .arg(event.pattern == PushLab::Pattern::WebSocket
+                     ? QStringLiteral("WebSocket")
+                     : QStringLiteral("text/event-stream"));
     case TrafficEvent::Kind::EventReceived: {
         QString text = QStringLiteral("#%1 %2 type=%3 id=%4 data=%5")
                            .arg(event.requestId)

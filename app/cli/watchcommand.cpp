@@ -1,4 +1,4 @@
-// pushlab-cli watch: the three pattern clients against one server, one line per traffic event,
+// pushlab-cli watch: the pattern clients against one server, one line per traffic event,
 // a summary per pattern at exit. Options (WatchOptions), the server check (ServerProbe), the run
 // (WatchSession) and its printers (WatchPrinter) are each a class of their own.
 #include "commands.h"

@@ -220,7 +220,15 @@
             if (verdict === 'duplicate')
                 return;
             ++this.messages;
-            const latencyUs = typeof message.publishedAt === 'number' ? receivedUs - message.publishedAt : null;
+            let latencyUs = typeof message.publishedAt === 'number' ? receivedUs - message.publishedAt : null;
+            if (latencyUs !== null && clockCannotBeTrusted(latencyUs)) {
+                // Before blaming the clock, make sure it is not this page's own time base that
+                // drifted from the system clock (it is re-aligned only every 5 s).
+                const before = clock.correctionMs;
+                clock.resync();
+                receivedUs += Math.round((clock.correctionMs - before) * 1000);
+                latencyUs = receivedUs - message.publishedAt;
+            }
             if (latencyUs !== null) {
                 this.latency.add(latencyUs);
                 // Timer coarsening makes small negative latencies on an honest clock: only a clearly
@@ -742,9 +750,9 @@
             const gx = x(now - back);
             g.fillStyle = muted;
             g.globalAlpha = 0.18;
-            g.fillRect(Math.round(gx), top, 1, rowH * 3);
+            g.fillRect(Math.round(gx), top, 1, rowH * PATTERNS.length);
             g.globalAlpha = 1;
-            g.fillText(back === 0 ? 'now' : `−${back / 1000} s`, gx, top + rowH * 3 + 5);
+            g.fillText(back === 0 ? 'now' : `−${back / 1000} s`, gx, top + rowH * PATTERNS.length + 5);
         }
 
         // Publish instants cross every row: the horizontal distance to a dot is the latency.
@@ -756,7 +764,7 @@
             if (t < t0 || drawn.has(px))
                 continue;
             drawn.add(px);
-            g.fillRect(px, top, 1, rowH * 3);
+            g.fillRect(px, top, 1, rowH * PATTERNS.length);
         }
         g.globalAlpha = 1;
 
@@ -776,7 +784,7 @@
 
             g.save();
             g.beginPath();
-            g.rect(gutter, top, plotW, rowH * 3);
+            g.rect(gutter, top, plotW, rowH * PATTERNS.length);
             g.clip();
             // Request / stream spans.
             g.globalAlpha = 0.28;
@@ -1096,6 +1104,9 @@
         renderRoutes();
         setupPublishing();
         windowSelect.addEventListener('change', drawTimeline);
+        // performance.timeOrigin can be off the system clock by milliseconds from the start (a
+        // loaded machine): align before the first message, not five seconds later.
+        clock.resync();
         for (const p of PATTERNS) {
             lanes[p].render();
             lanes[p].start();

@@ -255,12 +255,13 @@ async function run() {
     // The injected payloads bump this counter if they ever run.
     await page.addInitScript(() => { window.__pwned = 0; });
 
-    await check('the page loads from / and the three lanes connect', async () => {
+    await check('the page loads from / and the four lanes connect', async () => {
         const response = await page.goto(base, { waitUntil: 'load' });
         if (!response || response.status() !== 200)
             throw new Error(`GET / answered ${response && response.status()}`);
         await waitForLanes(page, 'SSE open, long poll waiting, short poll polling',
-            (l) => l.sse && l.sse.state === 'open' && l.long.state === 'waiting' && Number(l.short.stats.requests) >= 1);
+            (l) => l.sse && l.sse.state === 'open' && l.ws && l.ws.state === 'open' && l.long.state === 'waiting' &&
+                   Number(l.short.stats.requests) >= 1);
     });
 
     await check('the page takes its defaults from the served contract.js (common/wirecontract.h)', async () => {
