@@ -110,7 +110,7 @@ def idle(r):
     return "–" if v is None else f"{v:.2f} % of a core"
 
 
-KINDS = ("sse", "long", "short", "idle")
+KINDS = ("sse", "ws", "long", "short", "idle")
 
 
 def pass_ratios(p_runs, n_runs, keys, limit, higher_is_better=False):
@@ -247,6 +247,11 @@ def main():
         ("SSE: server CPU per stream while connecting", lambda r: cpu_per_connection(r["sse"])),
         ("SSE: server CPU while publishing", lambda r: cpu(r["sse"])),
         ("SSE: server CPU per delivery", lambda r: cpu_per(r["sse"], "delivery")),
+        (f"WebSocket: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["ws"])),
+        ("WebSocket: deliveries received / expected", lambda r: loss(r["ws"])),
+        ("WebSocket: server memory per open socket", lambda r: per_conn(r["ws"])),
+        (f"WebSocket: connect all {clients:,}", lambda r: connect(r["ws"])),
+        ("WebSocket: server CPU per delivery", lambda r: cpu_per(r["ws"], "delivery")),
         (f"Long poll: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["long"])),
         ("Long poll: deliveries received / expected", lambda r: loss(r["long"])),
         ("Long poll: server memory per waiting client", lambda r: per_conn(r["long"])),
@@ -258,6 +263,7 @@ def main():
         ("Short poll: server CPU per request", lambda r: cpu_per(r["short"], "request")),
         ("Idle: server CPU with no clients", lambda r: idle(r["idle"])),
         (f"Idle: server CPU with {clients:,} open SSE streams", lambda r: held_idle(r["sse"])),
+        (f"Idle: server CPU with {clients:,} open WebSockets", lambda r: held_idle(r["ws"])),
         (f"Idle: server CPU with {clients:,} waiting long polls", lambda r: held_idle(r["long"])),
     ]
     out = [f"# Benchmark {now}", "",
@@ -293,7 +299,7 @@ def main():
         out += goals(res["pushlab"], res["nchan"], runs["pushlab"], runs["nchan"]) + [""]
     notes = []
     for s in servers:
-        for k in ("sse", "long", "short"):
+        for k in ("sse", "ws", "long", "short"):
             for i, r in enumerate(runs[s][k], 1):
                 n = get(r, "note")
                 if n:

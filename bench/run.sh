@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: PushLab, Nchan (nginx module) and a Go standard-library server run the
 # same loads on this machine, measured by `pushlab-cli bench`:
-#   SSE with $CLIENTS streams, long poll with $CLIENTS clients, short poll with $SHORT_CLIENTS
-#   keep-alive connections (requests/s), and idle CPU.
+#   SSE with $CLIENTS streams, WebSocket with $CLIENTS sockets (PushLab and Nchan; the Go peer
+#   has none), long poll with $CLIENTS clients, short poll with $SHORT_CLIENTS keep-alive
+#   connections (requests/s), and idle CPU.
 # Writes bench/results/runs/<UTC date>.md (markdown table), .png (chart), .csv (every pass's
 # figures, the compact form bench/pool.py reads) and -raw/ (each bench run's JSON). runs/ is
 # ignored by git: a run that a document cites gets its .md and .csv copied to bench/results/.
@@ -204,6 +205,7 @@ run_pushlab() {
         kill -INT "${perf[0]}" 2>/dev/null || true
         wait "${perf[0]}" 2>/dev/null || true
     fi
+    bench pushlab ws "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     bench pushlab long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     bench pushlab short "$SHORT_CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" \
         --rate "$RATE" --duration "$SHORT_SECONDS"
@@ -227,6 +229,10 @@ run_nchan() {
     # A fresh channel per load: Nchan starts every subscriber at the channel's oldest message.
     channel=sse-$RANDOM$RANDOM
     bench nchan sse "$CLIENTS" --subscribe-url "$SERVER_URL/sub?id=$channel" \
+        --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
+    # Nchan's subscriber location takes a WebSocket upgrade too, one text frame per message.
+    channel=ws-$RANDOM$RANDOM
+    bench nchan ws "$CLIENTS" --subscribe-url "$SERVER_URL/sub?id=$channel" \
         --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     channel=long-$RANDOM$RANDOM
     bench nchan long "$CLIENTS" --subscribe-url "$SERVER_URL/sub?id=$channel" \

@@ -77,6 +77,10 @@ private Q_SLOTS:
             << 0 << QList<int>{201} << QByteArray("{}") << 1;
         QTest::newRow("LF-only line ends") << QByteArray("HTTP/1.1 200 OK\nContent-Length: 2\n\nhi")
                                            << 0 << QList<int>{200} << QByteArray("hi") << 1;
+        QTest::newRow("101: what follows is the new protocol's, as body")
+            << QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
+                          "\x81\x02hi\x81\x05HTTP/")
+            << 5 << QList<int>{101} << QByteArray("\x81\x02hi\x81\x05HTTP/") << 0;
         QTest::newRow("stream without framing is still open")
             << QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nretry: "
                           "2000\n\n")
