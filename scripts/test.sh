@@ -33,8 +33,11 @@ if [ "${1:-}" = fuzz ]; then
     fuzz_phase
     exit
 fi
-# playwright-core drives Debian's Chromium in the browser test (no browser download).
-if [ ! -d tests/web/node_modules ] && [ -f tests/web/package-lock.json ]; then
+# playwright-core drives Debian's Chromium in the browser test (no browser download); ws is
+# the third-party WebSocket client. Installed again whenever the lock file changed since.
+if [ -f tests/web/package-lock.json ] &&
+    { [ ! -f tests/web/node_modules/.package-lock.json ] ||
+        [ tests/web/package-lock.json -nt tests/web/node_modules/.package-lock.json ]; }; then
     (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

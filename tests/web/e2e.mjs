@@ -504,11 +504,15 @@ async function run() {
             return p;
         };
 
-        // A page whose clock reads `behindMs` before the server's when the message marked with
+        // A page whose clock reads `behindMs` before the server's when a message marked with
         // `marker` arrives. A real delivery takes anything from 0.1 to tens of ms on a busy
         // machine, so the clock (Date.now and timeOrigin alike) is set at the instant the page's
-        // EventSource receives that message, from its publishedAt. Returns the latency each lane
-        // shows for it and the state of the clock notice.
+        // EventSource receives that message, from its publishedAt, by a listener that runs just
+        // before the page's own. A listener that runs just after it measures how long the
+        // page's clock read can have come after ours: on a loaded machine the renderer can be
+        // descheduled in between, which moves the latency the page shows by that much. So up to
+        // eight messages are sent and the one with the shortest such window is judged. Returns
+        // the latency the SSE lane shows for it, the window, and the state of the clock notice.
         const latencyOnAPageBehind = async (behindMs) => {
             const context = await browser.newContext();
             try {
@@ -517,6 +521,8 @@ async function run() {
                 const marker = `[${behindMs} ms behind]`;
                 await p.addInitScript(({ behind, mark }) => {
                     let skewMs = 0;
+                    let setAt = null;
+                    window.__window = {}; // message id -> ms from setting the clock to after the page's listener
                     const realOrigin = performance.timeOrigin;
                     // Date.now() read from the same monotonic clock as performance.now(). The page
                     // re-aligns its clock with Date.now() when the two drift apart (clock.resync), and
@@ -531,49 +537,76 @@ async function run() {
                             // Registered before the page's own listener, so it runs first.
                             this.addEventListener('message', (event) => {
                                 const m = JSON.parse(event.data);
-                                if (skewMs === 0 && String(m.text).includes(mark))
-                                    skewMs = realOrigin + performance.now() - (m.publishedAt / 1000 - behind);
+                                if (!String(m.text).includes(mark))
+                                    return;
+                                setAt = performance.now();
+                                skewMs = realOrigin + setAt - (m.publishedAt / 1000 - behind);
                             });
+                            // Registered once the page has added its own: runs after it.
+                            setTimeout(() => this.addEventListener('message', (event) => {
+                                const m = JSON.parse(event.data);
+                                if (setAt !== null && String(m.text).includes(mark))
+                                    window.__window[m.id] = performance.now() - setAt;
+                                setAt = null;
+                            }), 0);
                         }
                     };
                 }, { behind: behindMs, mark: marker });
                 await p.goto(base, { waitUntil: 'load' });
                 await p.waitForFunction(() => document.querySelector('#lane-sse')?.dataset.state === 'open', null,
                                         { timeout: WAIT_MS });
-                const message = await publishViaApi(`Published to a page whose clock reads ${marker}`);
-                const latencies = {};
-                for (const lane of ['sse', 'long', 'short']) {
-                    const lat = p.locator(`#lane-${lane} .messages li[data-id="${message.id}"] .lat`);
+                // The clock is set by the SSE lane's deliveries, so only that lane runs: a poll that
+                // got a message a little before the stream did would read a clock set for the
+                // message before, not this one.
+                for (const lane of ['short', 'long', 'ws'])
+                    await p.click(`#lane-${lane} [data-role="pause"]`);
+                await p.waitForFunction(() => ['short', 'long', 'ws'].every(
+                    (l) => document.querySelector(`#lane-${l}`).dataset.state === 'paused'), null, { timeout: WAIT_MS });
+                let best = null;
+                for (let attempt = 1; attempt <= 8 && !(best && best.windowMs < 0.15); ++attempt) {
+                    const message = await publishViaApi(`Published to a page whose clock reads ${marker} (${attempt})`);
+                    const lat = p.locator(`#lane-sse .messages li[data-id="${message.id}"] .lat`);
                     await lat.waitFor({ timeout: WAIT_MS }).catch(() => {
-                        throw new Error(`the page ${behindMs} ms behind shows message #${message.id} in no ${lane} lane`);
+                        throw new Error(`the page ${behindMs} ms behind shows message #${message.id} in no SSE lane`);
                     });
-                    latencies[lane] = await lat.textContent();
+                    const windowMs = await p.evaluate((id) => window.__window[id], message.id);
+                    if (typeof windowMs === 'number' && (!best || windowMs < best.windowMs))
+                        best = { id: message.id, windowMs, sse: await lat.textContent() };
                 }
+                if (!best)
+                    throw new Error(`the page ${behindMs} ms behind never measured its listeners' window`);
+                const latencies = { sse: best.sse };
                 const notice = await p.evaluate(() => ({
                     flag: document.body.dataset.clockTrusted,
                     hidden: document.querySelector('#clock-notice').hidden,
                     text: document.querySelector('#clock-notice').textContent,
                 }));
-                return { latencies, notice };
+                return { latencies, notice, windowMs: best.windowMs };
             } finally {
                 await context.close();
             }
         };
+        const shownMs = (text) => Number(String(text).replace(/ ms$/, ''));
 
         // 0.3 ms behind is what timer coarsening does to an honest clock on the same machine: a
         // latency a little below zero, and no warning. Coarsening may move the figure by a tenth
-        // of a millisecond or two, not out of (-1, 0) ms.
+        // of a millisecond or two, not out of (-1, 0) ms; a busy renderer by up to the window.
         const coarse = await latencyOnAPageBehind(0.3);
-        if (!/^-0\.\d\d ms$/.test(coarse.latencies.sse))
-            throw new Error(`the page set 0.3 ms behind shows an SSE latency of "${coarse.latencies.sse}"`);
+        const coarseMs = shownMs(coarse.latencies.sse);
+        if (coarse.windowMs < 0.15 ? !/^-0\.\d\d ms$/.test(coarse.latencies.sse)
+                                   : !(coarseMs >= -0.5 && coarseMs <= coarse.windowMs - 0.3 + 0.2))
+            throw new Error(`the page set 0.3 ms behind shows an SSE latency of "${coarse.latencies.sse}" ` +
+                            `(its listeners' window was ${coarse.windowMs.toFixed(2)} ms)`);
         if (coarse.notice.flag !== 'true' || !coarse.notice.hidden)
             throw new Error(`latencies of ${JSON.stringify(coarse.latencies)} (timer noise) raise a clock warning: ` +
                             JSON.stringify(coarse.notice));
 
         // 50 ms behind is a clock that is wrong: the page says so.
         const wrong = await latencyOnAPageBehind(50);
-        if (!/^-(49|50|51) ms$/.test(wrong.latencies.sse))
-            throw new Error(`the page set 50 ms behind shows an SSE latency of "${wrong.latencies.sse}"`);
+        const wrongMs = shownMs(wrong.latencies.sse);
+        if (!(wrongMs >= -51 && wrongMs <= -49 + wrong.windowMs))
+            throw new Error(`the page set 50 ms behind shows an SSE latency of "${wrong.latencies.sse}" ` +
+                            `(its listeners' window was ${wrong.windowMs.toFixed(2)} ms)`);
         if (wrong.notice.flag !== 'false' || wrong.notice.hidden || !/cannot be trusted/.test(wrong.notice.text))
             throw new Error(`a latency of ${wrong.latencies.sse} raises no clock warning: ${JSON.stringify(wrong.notice)}`);
 
