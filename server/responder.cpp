@@ -2,6 +2,8 @@
 
 #include "socketwriter.h"
 
+#include <QtCore/QLoggingCategory>
+
 #include <QtCore/QPointer>
 #include <QtNetwork/QTcpSocket>
 
@@ -51,4 +53,27 @@ void Responder::closeLater(Connection &c) {
 void Responder::stopReadingRequests(QTcpSocket *socket) {
     QObject::disconnect(socket, &QTcpSocket::readyRead, m_server, nullptr); // QHttpServer's parser
     QObject::disconnect(socket, &QTcpSocket::readyRead, m_socketContext, nullptr); // our counting
+}
+
+void Responder::fanOut(const StreamSet &subscribers, PushLab::Pattern pattern,
+                       const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered,
+                       const QLoggingCategory &(*log)(), const char *what) {
+    if (subscribers.empty())
+        return;
+    std::vector<SocketWriter::Target> targets;
+    targets.reserve(subscribers.size());
+    for (const StreamSet::Stream &s : subscribers) {
+        const QByteArray &bytes = s.flavour == Connection::Flavour::Seed ? seedBytes : apiBytes;
+        targets.push_back({s.socket, s.fd, &bytes, delivered});
+    }
+    const SocketWriter::Result written = m_writer.writeAll(targets, SocketWriter::Helpers::Allowed);
+    PatternCounters &counters = m_counters[pattern];
+    counters.bytesOut += written.bytes;
+    counters.delivered += written.delivered;
+    // Dropped after the loop: abort() emits disconnected at once, which edits the set.
+    for (QTcpSocket *socket : written.tooSlow) {
+        qCWarning(log, "dropping a %s that stopped reading (%lld bytes unsent)", what,
+                  static_cast<long long>(socket->bytesToWrite()));
+        socket->abort();
+    }
 }

@@ -2,10 +2,12 @@
 
 #include "connection.h"
 #include "httpresponse.h"
+#include "streamset.h"
 #include "trafficcounters.h"
 
 #include <optional>
 
+class QLoggingCategory;
 class QObject;
 class SocketWriter;
 
@@ -26,6 +28,12 @@ public:
     void closeLater(Connection &c);
     // Neither QHttpServer nor our byte counting reads requests from this socket any more.
     void stopReadingRequests(QTcpSocket *socket);
+    // One fan-out: each subscriber gets `apiBytes` (`seedBytes` if it is the seed's flavour) in
+    // one batch, counted for `pattern`; those with too much unsent are dropped afterwards (and
+    // logged in `log`, as `what`). Event streams and WebSockets push the same way.
+    void fanOut(const StreamSet &subscribers, PushLab::Pattern pattern, const QByteArray &apiBytes,
+                const QByteArray &seedBytes, int delivered, const QLoggingCategory &(*log)(),
+                const char *what);
 
     SocketWriter &writer() { return m_writer; }
     TrafficCounters &counters() { return m_counters; }

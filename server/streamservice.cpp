@@ -110,25 +110,8 @@ void StreamService::pushGap(const MessageLog::Gap &gap) {
 }
 
 void StreamService::push(const QByteArray &apiBytes, const QByteArray &seedBytes, int delivered) {
-    if (m_streams.empty())
-        return;
-    std::vector<SocketWriter::Target> targets;
-    targets.reserve(m_streams.size());
-    for (const StreamSet::Stream &stream : m_streams) {
-        const QByteArray &bytes = stream.flavour == Flavour::Seed ? seedBytes : apiBytes;
-        targets.push_back({stream.socket, stream.fd, &bytes, delivered});
-    }
-    const SocketWriter::Result written =
-        m_responder.writer().writeAll(targets, SocketWriter::Helpers::Allowed);
-    PatternCounters &counters = m_responder.counters()[Pattern::ServerSentEvents];
-    counters.bytesOut += written.bytes;
-    counters.delivered += written.delivered;
-    // Dropped after the loop: abort() emits disconnected at once, which edits the set.
-    for (QTcpSocket *socket : written.tooSlow) {
-        qCWarning(lcSse, "dropping a subscriber that stopped reading (%lld bytes unsent)",
-                  static_cast<long long>(socket->bytesToWrite()));
-        socket->abort();
-    }
+    m_responder.fanOut(m_streams, Pattern::ServerSentEvents, apiBytes, seedBytes, delivered, lcSse,
+                       "subscriber");
 }
 
 int StreamService::closeAll() {

@@ -197,22 +197,8 @@ void WebSocketService::pushGap(const MessageLog::Gap &gap) {
 }
 
 void WebSocketService::push(const QByteArray &bytes, int delivered) {
-    if (m_sockets.empty())
-        return;
-    std::vector<SocketWriter::Target> targets;
-    targets.reserve(m_sockets.size());
-    for (const StreamSet::Stream &s : m_sockets)
-        targets.push_back({s.socket, s.fd, &bytes, delivered});
-    const SocketWriter::Result written =
-        m_responder.writer().writeAll(targets, SocketWriter::Helpers::Allowed);
-    PatternCounters &counters = m_responder.counters()[Pattern::WebSocket];
-    counters.bytesOut += written.bytes;
-    counters.delivered += written.delivered;
-    for (QTcpSocket *socket : written.tooSlow) { // after the loop: abort() edits the sets
-        qCWarning(lcWs, "dropping a WebSocket that stopped reading (%lld bytes unsent)",
-                  static_cast<long long>(socket->bytesToWrite()));
-        socket->abort();
-    }
+    // No seed flavour here: every peer gets the same frames.
+    m_responder.fanOut(m_sockets, Pattern::WebSocket, bytes, bytes, delivered, lcWs, "WebSocket");
 }
 
 void WebSocketService::beat() {

@@ -464,12 +464,12 @@
         }
     }
 
-    class SseLane extends Lane {
-        constructor() {
-            super('sse');
-            this.source = null;
+    // A lane holding one long-lived connection (SSE, WebSocket): pausing closes it; its span on
+    // the timeline lasts as long as the connection is open. Subclasses open() and closeConnection().
+    class ConnectionLane extends Lane {
+        constructor(pattern) {
+            super(pattern);
             this.span = null;
-            this.opensOnSource = 0;
         }
         start() {
             if (this.running)
@@ -480,20 +480,28 @@
         stop() {
             this.running = false;
             clearTimeout(this.reopenTimer);
-            this.closeSource();
-            this.setState('paused');
-        }
-        closeSource() {
-            if (this.source) {
-                this.source.close();
-                this.source = null;
-            }
+            this.closeConnection();
             this.endSpan();
+            this.setState('paused');
         }
         endSpan(outcome) {
             if (this.span) {
-                timeline.end('sse', this.span, outcome);
+                timeline.end(this.pattern, this.span, outcome);
                 this.span = null;
+            }
+        }
+    }
+
+    class SseLane extends ConnectionLane {
+        constructor() {
+            super('sse');
+            this.source = null;
+            this.opensOnSource = 0;
+        }
+        closeConnection() {
+            if (this.source) {
+                this.source.close();
+                this.source = null;
             }
         }
         open() {
@@ -560,37 +568,17 @@
     // WebSocket: the browser's API never reconnects and never resumes. This lane does both, as
     // an application must: after a close it opens a new socket (after the same delay SSE waits
     // by default) with ?since=<the last id it holds>, so nothing published meanwhile is lost.
-    class WsLane extends Lane {
+    class WsLane extends ConnectionLane {
         constructor() {
             super('ws');
             this.socket = null;
-            this.span = null;
             this.everOpened = false;
         }
-        start() {
-            if (this.running)
-                return;
-            this.running = true;
-            this.open();
-        }
-        stop() {
-            this.running = false;
-            clearTimeout(this.reopenTimer);
-            this.closeSocket();
-            this.setState('paused');
-        }
-        closeSocket() {
+        closeConnection() {
             const socket = this.socket;
             this.socket = null; // its close event is then not ours
             if (socket)
                 socket.close(1000);
-            this.endSpan();
-        }
-        endSpan(outcome) {
-            if (this.span) {
-                timeline.end('ws', this.span, outcome);
-                this.span = null;
-            }
         }
         url() {
             const url = new URL(Wire.webSocketPath.slice(1), location.href);

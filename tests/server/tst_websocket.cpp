@@ -5,6 +5,7 @@
 #include "dispatchermain.h"
 #include "pushserver.h"
 #include "rawhttp.h"
+#include "testserver.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -155,12 +156,7 @@ class TestWebSocket : public QObject {
 
 private:
     std::unique_ptr<PushServer> startServer(ServerConfig config = {}) {
-        config.port = 0;
-        auto server = std::make_unique<PushServer>(config);
-        QString error;
-        if (!server->listen(&error))
-            qWarning() << "listen failed:" << error;
-        return server;
+        return PushLab::Test::startServer(std::move(config));
     }
 
 private Q_SLOTS:
