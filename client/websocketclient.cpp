@@ -144,10 +144,13 @@ void WebSocketClient::onText(const QString &text) {
     emitEvent(event);
 }
 
+qint64 WebSocketClient::deadAfterMs() const {
+    return qint64(m_pingTimer->interval()) * PushLab::Wire::missedHeartbeatsBeforeDead;
+}
+
 void WebSocketClient::onPing() {
-    const int deadAfterMs = m_pingTimer->interval() * PushLab::Wire::missedHeartbeatsBeforeDead;
-    if (PushLab::monotonicMs() - m_lastHeardMs > deadAfterMs) {
-        qCDebug(lcClientWs) << "no frame and no pong for" << deadAfterMs << "ms";
+    if (PushLab::monotonicMs() - m_lastHeardMs > deadAfterMs()) {
+        qCDebug(lcClientWs) << "no frame and no pong for" << deadAfterMs() << "ms";
         m_socket->abort(); // disconnected: reconnects (the reason is said there)
         return;
     }
@@ -174,10 +177,9 @@ void WebSocketClient::onDisconnected() {
             stopForGood(error.detail);
             return;
         }
-    } else if (PushLab::monotonicMs() - m_lastHeardMs >
-               qint64(m_pingTimer->interval()) * PushLab::Wire::missedHeartbeatsBeforeDead) {
+    } else if (PushLab::monotonicMs() - m_lastHeardMs > deadAfterMs()) {
         why = QStringLiteral("no frame and no pong for %1 ms: connection presumed dead")
-                  .arg(m_pingTimer->interval() * PushLab::Wire::missedHeartbeatsBeforeDead);
+                  .arg(deadAfterMs());
     } else if (code == QWebSocketProtocol::CloseCodeNormal ||
                code == QWebSocketProtocol::CloseCodeGoingAway) {
         why = QStringLiteral("the server closed the connection (%1)").arg(int(code));

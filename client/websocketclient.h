@@ -47,6 +47,8 @@ private:
     void onText(const QString &text);
     void onDisconnected();
     void onPing();
+    // No frame and no pong for this long: the connection is presumed dead.
+    qint64 deadAfterMs() const;
 
     QWebSocket *m_socket = nullptr;     // child of this
     QTimer *m_reconnectTimer = nullptr; // child of this

@@ -205,13 +205,7 @@ void PushServer::serveWithHttpServer(Connection &c) {
     c.withHttpServer = true;
     c.countedUnread = c.socket->bytesAvailable();
     m_listener->serve(c.socket);
-    QMetaObject::invokeMethod(
-        c.socket,
-        [socket = c.socket] {
-            if (socket->bytesAvailable() > 0)
-                Q_EMIT socket->readyRead();
-        },
-        Qt::QueuedConnection);
+    Responder::rereadLater(c.socket);
 }
 
 void PushServer::onReadyRead(QTcpSocket *socket) {

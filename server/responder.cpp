@@ -50,6 +50,16 @@ void Responder::closeLater(Connection &c) {
         Qt::QueuedConnection);
 }
 
+void Responder::rereadLater(QTcpSocket *socket) {
+    QMetaObject::invokeMethod(
+        socket,
+        [socket] {
+            if (socket->bytesAvailable() > 0)
+                Q_EMIT socket->readyRead();
+        },
+        Qt::QueuedConnection);
+}
+
 void Responder::stopReadingRequests(QTcpSocket *socket) {
     QObject::disconnect(socket, &QTcpSocket::readyRead, m_server, nullptr); // QHttpServer's parser
     QObject::disconnect(socket, &QTcpSocket::readyRead, m_socketContext, nullptr); // our counting

@@ -26,6 +26,9 @@ public:
                    std::optional<PushLab::Pattern> countAs = std::nullopt, int delivered = 0);
     // Ends the connection on the next turn of the event loop (see the definition for why).
     void closeLater(Connection &c);
+    // Bytes already read into the socket get a readyRead of their own on the next turn (whoever
+    // now reads the socket connected after those bytes arrived).
+    static void rereadLater(QTcpSocket *socket);
     // Neither QHttpServer nor our byte counting reads requests from this socket any more.
     void stopReadingRequests(QTcpSocket *socket);
     // One fan-out: each subscriber gets `apiBytes` (`seedBytes` if it is the seed's flavour) in

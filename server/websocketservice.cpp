@@ -91,8 +91,7 @@ void WebSocketService::open(Connection &c, const RequestInfo &info) {
     counters.requests++;
     m_sockets.add(c);
     Peer &peer = m_peers[socket];
-    peer.connection = &c;
-    peer.lastHeardMs = PushLab::monotonicMs();
+    peer.connection = &c; // its lastActivityMs is when the peer was last heard from
     if (!m_heartbeatTimer.isActive())
         m_heartbeatTimer.start();
 
@@ -116,16 +115,9 @@ void WebSocketService::open(Connection &c, const RequestInfo &info) {
     m_responder.writer().write(socket, c.fd, out);
     QObject::connect(socket, &QTcpSocket::readyRead, m_context,
                      [this, socket] { onReadable(socket); });
-    // Frames that came with the head are unread already: they get a readyRead of their own.
-    if (socket->bytesAvailable() > 0) {
-        QMetaObject::invokeMethod(
-            socket,
-            [socket] {
-                if (socket->bytesAvailable() > 0)
-                    Q_EMIT socket->readyRead();
-            },
-            Qt::QueuedConnection);
-    }
+    // Frames that came with the head are unread already.
+    if (socket->bytesAvailable() > 0)
+        Responder::rereadLater(socket);
 }
 
 void WebSocketService::onReadable(QTcpSocket *socket) {
@@ -134,8 +126,7 @@ void WebSocketService::onReadable(QTcpSocket *socket) {
     if (it == m_peers.end() || it->second.closing)
         return; // closing: what a peer sends after a close is discarded
     Peer &peer = it->second;
-    peer.lastHeardMs = PushLab::monotonicMs();
-    peer.connection->lastActivityMs = peer.lastHeardMs;
+    peer.connection->lastActivityMs = PushLab::monotonicMs();
     std::vector<Codec::Reader::Event> events;
     peer.reader.feed(bytes, events);
     PatternCounters &counters = m_responder.counters()[Pattern::WebSocket];
@@ -208,7 +199,7 @@ void WebSocketService::beat() {
         qint64(m_heartbeatTimer.interval()) * PushLab::Wire::missedHeartbeatsBeforeDead;
     std::vector<QTcpSocket *> silent;
     for (const auto &[socket, peer] : m_peers) {
-        if (now - peer.lastHeardMs > deadAfterMs)
+        if (now - peer.connection->lastActivityMs > deadAfterMs)
             silent.push_back(socket);
     }
     for (QTcpSocket *socket : silent)

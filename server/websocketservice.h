@@ -52,7 +52,6 @@ private:
     struct Peer {
         Connection *connection = nullptr; // stays put in its ConnectionTable while here
         WebSocketCodec::Reader reader{PushLab::Wire::webSocketMaxClientMessageBytes};
-        qint64 lastHeardMs = 0;
         bool closing = false;
     };
     void onReadable(QTcpSocket *socket);
