@@ -74,6 +74,7 @@ void LatencyStats::add(const TrafficEvent &event) {
     case TrafficEvent::Kind::StreamOpened:
     case TrafficEvent::Kind::EventReceived:
     case TrafficEvent::Kind::Stopped:
+    case TrafficEvent::Kind::Link:
         break;
     }
     m_total.bytesIn += event.bytes;

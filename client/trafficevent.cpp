@@ -16,6 +16,8 @@ QString TrafficEvent::kindKey(Kind kind) {
         return QStringLiteral("error");
     case Kind::Stopped:
         return QStringLiteral("stopped");
+    case Kind::Link:
+        return QStringLiteral("link");
     }
     return {};
 }

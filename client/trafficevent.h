@@ -24,6 +24,9 @@ struct TrafficEvent {
         ReconnectScheduled, // SSE or long poll: will retry after delayMs
         Error,              // transport or protocol error; detail says what
         Stopped,            // the client stopped (by request, or for good: detail says why)
+        Link, // the network lab's link did something to this lane: detail says what (a drop, a
+              // stall for a lost packet, a proxy releasing what it held, an idle cut); delayMs
+              // is a stall's length
     };
 
     Kind kind = Kind::RequestSent;
@@ -45,7 +48,7 @@ struct TrafficEvent {
     bool hasGap() const { return gapFirstAvailableId != 0; }
 
     // The one name of each kind wherever a kind is written out (watch --json, the window's
-    // export): "request", "response", "open", "event", "reconnect", "error", "stopped".
+    // export): "request", "response", "open", "event", "reconnect", "error", "stopped", "link".
     static QString kindKey(Kind kind);
 };
 

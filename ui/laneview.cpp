@@ -226,6 +226,10 @@ void LaneView::paintEvent(QPaintEvent *) {
                 c = PatternTheme::axisText();
                 glyph = QStringLiteral("■");
                 break;
+            case TimelineMarker::Kind::Link:
+                c = PatternTheme::linkColor();
+                glyph = QStringLiteral("⚡");
+                break;
             }
             painter.setPen(QPen(c, 1.5));
             painter.drawLine(QPointF(x, barTop - 4), QPointF(x, barTop + barHeight + 4));

@@ -53,6 +53,9 @@ QColor PatternTheme::errorColor() {
 QColor PatternTheme::reconnectColor() {
     return QColor(0x8a, 0x4f, 0xc8);
 }
+QColor PatternTheme::linkColor() {
+    return QColor(0xd9, 0x7a, 0x00);
+}
 QColor PatternTheme::timelineBackground() {
     return QColor(0xfb, 0xfb, 0xfc);
 }

@@ -24,6 +24,7 @@ public:
     static QColor publishGuide();   // the vertical line at a message's publish moment
     static QColor errorColor();     // errors, gaps
     static QColor reconnectColor(); // scheduled reconnects
+    static QColor linkColor();      // what the network lab's link did (drops, stalls, proxies)
     static QColor timelineBackground();
     static QColor laneSeparator();
     static QColor gridLine();

@@ -89,6 +89,9 @@ void TimelineModel::addTrafficEvent(const TrafficEvent &event) {
         closeAllOpen(lane, event.timeUs, Outcome::Closed);
         addMarker(lane, TimelineMarker::Kind::Stopped, event.timeUs, event.detail);
         break;
+    case Kind::Link:
+        addMarker(lane, TimelineMarker::Kind::Link, event.timeUs, event.detail);
+        break;
     }
     ++m_revision;
 }

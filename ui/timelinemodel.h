@@ -40,9 +40,10 @@ struct TimelineSpan {
     bool isOpen() const { return outcome == Outcome::Open; }
 };
 
-// Reconnects, errors and history gaps: drawn as small flags on the lane.
+// Reconnects, errors, history gaps and what the network lab's link did: drawn as small flags
+// on the lane.
 struct TimelineMarker {
-    enum class Kind { Reconnect, Error, Gap, Stopped };
+    enum class Kind { Reconnect, Error, Gap, Stopped, Link };
     Kind kind = Kind::Error;
     qint64 timeUs = 0;
     QString detail;

@@ -149,6 +149,8 @@ QString TrafficLogModel::kindName(Kind kind) {
         return tr("Error");
     case Kind::Stopped:
         return tr("Stopped");
+    case Kind::Link:
+        return tr("Link");
     }
     return {};
 }

@@ -92,6 +92,8 @@ QString TextWatchPrinter::what(const TrafficEvent &event) {
         return event.status != 0 ? QStringLiteral("HTTP %1").arg(event.status) : QString();
     case TrafficEvent::Kind::Stopped:
         return {};
+    case TrafficEvent::Kind::Link:
+        return event.detail;
     }
     return {};
 }

@@ -27,6 +27,7 @@ void tst_TrafficEvent::kindKey_data() {
         << Kind::ReconnectScheduled << QStringLiteral("reconnect");
     QTest::newRow("an error") << Kind::Error << QStringLiteral("error");
     QTest::newRow("the client stopped") << Kind::Stopped << QStringLiteral("stopped");
+    QTest::newRow("the network lab's link acted") << Kind::Link << QStringLiteral("link");
 }
 
 void tst_TrafficEvent::kindKey() {
@@ -38,7 +39,7 @@ void tst_TrafficEvent::kindKey() {
 void tst_TrafficEvent::kindKeysAreDistinct() {
     const QList<Kind> kinds{Kind::RequestSent,   Kind::ResponseReceived,   Kind::StreamOpened,
                             Kind::EventReceived, Kind::ReconnectScheduled, Kind::Error,
-                            Kind::Stopped};
+                            Kind::Stopped,       Kind::Link};
     QSet<QString> keys;
     for (Kind kind : kinds) {
         QVERIFY(!TrafficEvent::kindKey(kind).isEmpty());
