@@ -1,6 +1,7 @@
 #include "latencystats.h"
 
 #include "clock.h"
+#include "linkconditions.h"
 
 #include <QtCore/QtAlgorithms>
 
@@ -74,7 +75,13 @@ void LatencyStats::add(const TrafficEvent &event) {
     case TrafficEvent::Kind::StreamOpened:
     case TrafficEvent::Kind::EventReceived:
     case TrafficEvent::Kind::Stopped:
+        break;
     case TrafficEvent::Kind::Link:
+        if (event.eventType == QLatin1String(LinkEventType::drop) ||
+            event.eventType == QLatin1String(LinkEventType::idleCut))
+            ++m_total.linkDrops;
+        else if (event.eventType == QLatin1String(LinkEventType::stall))
+            ++m_total.linkStalls;
         break;
     }
     m_total.bytesIn += event.bytes;

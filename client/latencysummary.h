@@ -14,6 +14,8 @@ struct LatencySummary {
     qint64 duplicates = 0;     // ids delivered more than once
     qint64 outOfOrder = 0;     // ids delivered after a higher id
     qint64 gaps = 0;           // gap reports from the server (history lost, or a new server run)
+    qint64 linkDrops = 0;      // the network lab's link ended a connection (drop, idle cut)
+    qint64 linkStalls = 0;     // ... or stalled one for a lost segment
 
     qint64 latencyCount = 0;
     double minMs = 0;

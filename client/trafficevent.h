@@ -24,8 +24,8 @@ struct TrafficEvent {
         ReconnectScheduled, // SSE or long poll: will retry after delayMs
         Error,              // transport or protocol error; detail says what
         Stopped,            // the client stopped (by request, or for good: detail says why)
-        Link, // the network lab's link did something to this lane: detail says what (a drop, a
-              // stall for a lost packet, a proxy releasing what it held, an idle cut); delayMs
+        Link, // the network lab's link did something to this lane: eventType is a
+              // LinkEventType (drop, stall, proxy-hold, ...), detail says it in words, delayMs
               // is a stall's length
     };
 

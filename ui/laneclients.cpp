@@ -1,5 +1,6 @@
 #include "laneclients.h"
 
+#include "linklab.h"
 #include "longpollclient.h"
 #include "shortpollclient.h"
 #include "sseclient.h"
@@ -35,14 +36,53 @@ LaneClients::~LaneClients() {
     // while dying (Stopped) must not reach us.
     for (PatternClient *c : m_clients)
         c->disconnect(this);
+    if (m_lab)
+        m_lab->disconnect(this);
 }
 
 void LaneClients::setServer(const QUrl &url) {
-    for (PatternClient *c : m_clients) {
+    m_server = url;
+    if (m_lab)
+        m_lab->start(url, nullptr); // the relays listen already: this only moves them
+    m_clients.forEach([this, &url](Pattern p, PatternClient *c) {
         c->stop();
-        c->setBaseUrl(url);
+        c->setBaseUrl(m_link[p] && m_lab ? m_lab->url(p) : url);
         c->start();
+    });
+}
+
+bool LaneClients::setLink(Pattern p, const std::optional<LinkConditions> &conditions,
+                          QString *error) {
+    if (conditions && !m_lab) {
+        m_lab = new LinkLab(this);
+        connect(m_lab, &LinkLab::linkEvent, this, [this](const TrafficEvent &event) {
+            m_stats[event.pattern].add(event);
+            Q_EMIT trafficEvent(event);
+        });
+        if (!m_lab->start(m_server, error)) {
+            delete m_lab;
+            m_lab = nullptr;
+            return false;
+        }
     }
+    const bool routeChanged = conditions.has_value() != m_link[p].has_value();
+    m_link[p] = conditions;
+    if (conditions)
+        m_lab->setConditions(p, *conditions);
+    if (routeChanged && !m_server.isEmpty()) {
+        PatternClient *c = m_clients[p];
+        const bool wasRunning = c->isRunning();
+        c->stop();
+        c->setBaseUrl(conditions ? m_lab->url(p) : m_server);
+        if (wasRunning)
+            c->start();
+    }
+    return true;
+}
+
+void LaneClients::dropLink(Pattern p, LinkConditions::DropMode mode) {
+    if (m_lab && m_link[p])
+        m_lab->dropNow(p, mode);
 }
 
 void LaneClients::stopAll() {

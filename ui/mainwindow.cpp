@@ -6,6 +6,7 @@
 #include "laneclients.h"
 #include "lanepanel.h"
 #include "laneview.h"
+#include "linkbar.h"
 #include "messageracemodel.h"
 #include "patternclient.h"
 #include "publisher.h"
@@ -100,6 +101,8 @@ void MainWindow::buildUi() {
     layout->addWidget(m_serverBar);
     m_composer = new Composer(central);
     layout->addWidget(m_composer);
+    m_linkBar = new LinkBar(central);
+    layout->addWidget(m_linkBar);
 
     m_splitter = new QSplitter(Qt::Vertical, central);
     m_splitter->setChildrenCollapsible(false);
@@ -167,6 +170,16 @@ void MainWindow::connectParts() {
     connect(menus, &WindowMenus::closeStreamsRequested, this, &MainWindow::closeStreams);
 
     connect(m_lanes, &LaneClients::trafficEvent, this, &MainWindow::onTrafficEvent);
+    connect(m_linkBar, &LinkBar::linkChosen, this,
+            [this](Pattern p, const std::optional<LinkConditions> &conditions) {
+                QString error;
+                if (!m_lanes->setLink(p, conditions, &error))
+                    statusBar()->showMessage(error, 8000);
+            });
+    connect(m_linkBar, &LinkBar::dropRequested, this, [this] {
+        for (Pattern p : PushLab::allPatterns)
+            m_lanes->dropLink(p, LinkConditions::DropMode::Reset);
+    });
     connect(m_lanes, &LaneClients::runningChanged, this, [this](Pattern p, bool running) {
         lanePanel(p)->setRunning(running);
         laneView(p)->setRunning(running);
@@ -244,6 +257,8 @@ void MainWindow::onTrafficEvent(const TrafficEvent &event) {
     m_timeline.addTrafficEvent(event);
     m_log->append(event);
     m_race->addTrafficEvent(event);
+    if (event.kind == TrafficEvent::Kind::Link)
+        m_linkBar->noteLinkEvent(event);
 }
 
 void MainWindow::onFrame() {

@@ -13,6 +13,7 @@ class CrowdPanel;
 class LaneClients;
 class LanePanel;
 class LaneView;
+class LinkBar;
 class MessageRaceModel;
 class PatternClient;
 class Publisher;
@@ -75,6 +76,7 @@ public:
     ServerBar *serverBar() const { return m_serverBar; }
     QFrame *serverProblemBanner() const;
     CrowdPanel *crowdPanel() const { return m_crowd; }
+    LinkBar *linkBar() const { return m_linkBar; }
 
 Q_SIGNALS:
     // The user picked a port for the embedded server after a failure (0 = any free port).
@@ -114,6 +116,7 @@ private:
     ServerProblemBanner *m_problem = nullptr;
     ServerBar *m_serverBar = nullptr;
     Composer *m_composer = nullptr;
+    LinkBar *m_linkBar = nullptr;
     QSplitter *m_splitter = nullptr;
     TimelinePane *m_timelinePane = nullptr;
     TrafficLogPane *m_logPane = nullptr;

@@ -23,10 +23,13 @@ QStringList JsonWatchPrinter::summaryLines(const Summary &summary) const {
     QJsonObject patterns;
     for (const Lane &lane : summary.lanes)
         patterns.insert(PushLab::patternKey(lane.pattern), summaryObject(lane.total));
-    return {compact(QJsonObject{{QStringLiteral("kind"), QStringLiteral("summary")},
-                                {QStringLiteral("url"), summary.url.toString()},
-                                {QStringLiteral("seconds"), double(summary.elapsedUs) / 1e6},
-                                {QStringLiteral("patterns"), patterns}})};
+    QJsonObject o{{QStringLiteral("kind"), QStringLiteral("summary")},
+                  {QStringLiteral("url"), summary.url.toString()},
+                  {QStringLiteral("seconds"), double(summary.elapsedUs) / 1e6},
+                  {QStringLiteral("patterns"), patterns}};
+    if (!summary.link.isEmpty())
+        o.insert(QStringLiteral("link"), summary.link);
+    return {compact(o)};
 }
 
 QJsonObject JsonWatchPrinter::eventObject(const TrafficEvent &event) {
@@ -66,6 +69,11 @@ QJsonObject JsonWatchPrinter::eventObject(const TrafficEvent &event) {
     }
     if (event.kind == TrafficEvent::Kind::ReconnectScheduled)
         o.insert(QStringLiteral("delayMs"), event.delayMs);
+    if (event.kind == TrafficEvent::Kind::Link) {
+        o.insert(QStringLiteral("type"), event.eventType);
+        if (event.delayMs > 0)
+            o.insert(QStringLiteral("stallMs"), event.delayMs);
+    }
     if (!event.detail.isEmpty())
         o.insert(QStringLiteral("detail"), event.detail);
     return o;
@@ -83,6 +91,8 @@ QJsonObject JsonWatchPrinter::summaryObject(const LatencySummary &s) {
         {QStringLiteral("duplicates"), s.duplicates},
         {QStringLiteral("outOfOrder"), s.outOfOrder},
         {QStringLiteral("gaps"), s.gaps},
+        {QStringLiteral("linkDrops"), s.linkDrops},
+        {QStringLiteral("linkStalls"), s.linkStalls},
         {QStringLiteral("latencyCount"), s.latencyCount},
         {QStringLiteral("minMs"), s.minMs},
         {QStringLiteral("meanMs"), s.meanMs},

@@ -93,7 +93,7 @@ QString TextWatchPrinter::what(const TrafficEvent &event) {
     case TrafficEvent::Kind::Stopped:
         return {};
     case TrafficEvent::Kind::Link:
-        return event.detail;
+        return {}; // the detail says it all
     }
     return {};
 }
@@ -125,6 +125,8 @@ QStringList TextWatchPrinter::summaryLines(const Summary &summary) const {
                      .arg(Units::duration(summary.elapsedUs))
                      .arg(summary.streamUrlGiven ? summary.url.toString()
                                                  : summary.url.toString(QUrl::StripTrailingSlash)));
+    if (!summary.link.isEmpty())
+        lines.append(QStringLiteral("Link: %1").arg(summary.link));
     const std::vector<int> traffic{10, 8, 6, 8, 10, 9, 10, 6, 7, 4, 5, 4};
     lines.append(
         row({QStringLiteral("pattern"), QStringLiteral("requests"), QStringLiteral("empty"),
@@ -165,6 +167,18 @@ QStringList TextWatchPrinter::summaryLines(const Summary &summary) const {
                           Units::milliseconds(s.p95Ms), Units::milliseconds(s.p99Ms),
                           Units::milliseconds(s.maxMs)},
                          latency));
+    }
+    if (!summary.link.isEmpty()) {
+        lines.append(QString());
+        const std::vector<int> link{10, 12, 12};
+        lines.append(
+            row({QStringLiteral("link"), QStringLiteral("drops/cuts"), QStringLiteral("stalls")},
+                link));
+        for (const Lane &lane : summary.lanes)
+            lines.append(
+                row({PushLab::patternName(lane.pattern), QString::number(lane.total.linkDrops),
+                     QString::number(lane.total.linkStalls)},
+                    link));
     }
     for (const Lane &lane : summary.lanes) {
         if (!lane.stopReason.isEmpty())

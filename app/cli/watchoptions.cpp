@@ -1,5 +1,6 @@
 #include "watchoptions.h"
 
+#include "linkoptions.h"
 #include "longpollclient.h"
 
 #include <QtCore/QCommandLineParser>
@@ -67,6 +68,8 @@ WatchOptions::Parsed WatchOptions::parse(const QStringList &arguments) {
         QStringLiteral("json"), QStringLiteral("JSON lines instead of text (summary last)."));
     parser.addOptions(
         {patternOption, intervalOption, timeoutOption, durationOption, countOption, jsonOption});
+    const LinkOptions linkOptions;
+    linkOptions.addTo(&parser);
     parser.addPositionalArgument(
         QStringLiteral("URL"),
         QStringLiteral("Server origin (default %1). With --pattern sse, a URL with a path is "
@@ -117,6 +120,13 @@ WatchOptions::Parsed WatchOptions::parse(const QStringList &arguments) {
         }
     }
     options.json = parser.isSet(jsonOption);
+    LinkOptions::Result link = linkOptions.read(parser);
+    if (!link.error.isEmpty()) {
+        result.error = link.error;
+        return result;
+    }
+    options.link = link.conditions;
+    options.linkName = link.name;
 
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "linkconditions.h"
 #include "pattern.h"
 #include "shortpollclient.h"
 #include "wirecontract.h"
@@ -21,6 +22,8 @@ struct WatchOptions {
     bool json = false;
     QUrl url;
     bool streamUrlGiven = false; // --pattern sse with a URL path: subscribe to exactly that URL
+    std::optional<LinkConditions> link; // set: every client goes through the network lab
+    QString linkName;                   // the preset's name, or "custom"
 
     struct Parsed;
     static Parsed parse(const QStringList &arguments);

@@ -21,6 +21,7 @@ public:
     struct Summary {
         QUrl url;
         bool streamUrlGiven = false; // the URL is an event stream, not a server origin
+        QString link; // through the network lab: "4G: RTT 170 ms · …"; empty without
         qint64 elapsedUs = 0;
         QList<Lane> lanes; // the watched patterns, in allPatterns order
     };

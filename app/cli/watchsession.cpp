@@ -2,6 +2,7 @@
 
 #include "clioutput.h"
 #include "clock.h"
+#include "linklab.h"
 #include "longpollclient.h"
 #include "shortpollclient.h"
 #include "signalwatcher.h"
@@ -20,6 +21,8 @@ int WatchSession::run() {
     m_startUs = PushLab::wallClockUs();
     for (PushLab::Pattern p : m_options.patterns)
         m_lanes[p] = makeLane(p);
+    if (m_options.link && !startLink())
+        return 1;
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &m_context,
                      [this](int) { finish(0); });
@@ -37,6 +40,28 @@ int WatchSession::run() {
     if (!m_finished)
         m_loop.exec();
     return m_exitCode;
+}
+
+bool WatchSession::startLink() {
+    m_lab = std::make_unique<LinkLab>();
+    QString error;
+    if (!m_lab->start(m_options.url, &error)) {
+        CliOutput::printError("watch", error);
+        return false;
+    }
+    m_lab->setAllConditions(*m_options.link);
+    m_lanes.forEach([this](PushLab::Pattern p, const std::unique_ptr<Lane> &lane) {
+        if (!lane)
+            return;
+        lane->client->setBaseUrl(m_lab->url(p));
+        if (m_options.streamUrlGiven)
+            static_cast<SseClient *>(lane->client.get())->setStreamUrl(m_lab->url(p));
+    });
+    QObject::connect(m_lab.get(), &LinkLab::linkEvent, &m_context, [this](const TrafficEvent &e) {
+        if (const auto &lane = m_lanes[e.pattern])
+            onEvent(*lane, e);
+    });
+    return true;
 }
 
 std::unique_ptr<WatchSession::Lane> WatchSession::makeLane(PushLab::Pattern pattern) {
@@ -143,6 +168,8 @@ WatchPrinter::Summary WatchSession::summary() const {
     WatchPrinter::Summary s;
     s.url = m_options.url;
     s.streamUrlGiven = m_options.streamUrlGiven;
+    if (m_options.link)
+        s.link = QStringLiteral("%1: %2").arg(m_options.linkName, m_options.link->summary());
     s.elapsedUs = PushLab::wallClockUs() - m_startUs;
     m_lanes.forEach([&s](PushLab::Pattern p, const std::unique_ptr<Lane> &lane) {
         if (lane)

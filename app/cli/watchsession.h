@@ -10,6 +10,8 @@
 
 #include <memory>
 
+class LinkLab;
+
 // One run of `pushlab-cli watch`: the chosen pattern clients against one URL, every traffic event
 // printed as it happens, until Ctrl-C / SIGTERM, --duration, --count, or nothing is left to
 // watch; then the summary.
@@ -40,7 +42,10 @@ private:
     void finish(int exitCode);
     WatchPrinter::Summary summary() const;
 
+    bool startLink();
+
     WatchOptions m_options;
+    std::unique_ptr<LinkLab> m_lab; // with --link: the clients' way to the server
     std::unique_ptr<WatchPrinter> m_printer;
     PushLab::PatternMap<std::unique_ptr<Lane>> m_lanes; // null: not watched
     QObject m_context;                                  // connection context: dies with us

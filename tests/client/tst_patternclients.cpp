@@ -5,6 +5,7 @@
 #include "longpollclient.h"
 #include "publisher.h"
 #include "pushserver.h"
+#include "recorder.h"
 #include "shortpollclient.h"
 #include "sseclient.h"
 #include "websocketclient.h"
@@ -20,41 +21,9 @@
 #include <limits>
 #include <memory>
 
+using PushLab::Test::Recorder;
+
 namespace {
-
-// Everything one client emitted, and the statistics over it.
-class Recorder final : public QObject {
-    Q_OBJECT
-    Q_DISABLE_COPY_MOVE(Recorder)
-
-public:
-    explicit Recorder(PatternClient *client)
-        : QObject(client) {
-        connect(client, &PatternClient::trafficEvent, this, [this](const TrafficEvent &event) {
-            events.append(event);
-            stats.add(event);
-            for (const DeliveredMessage &m : event.messages)
-                messages.append(m);
-        });
-    }
-
-    int count(TrafficEvent::Kind kind) const {
-        return int(std::count_if(events.cbegin(), events.cend(),
-                                 [kind](const TrafficEvent &e) { return e.kind == kind; }));
-    }
-    QList<TrafficEvent> ofKind(TrafficEvent::Kind kind) const {
-        QList<TrafficEvent> out;
-        for (const TrafficEvent &e : events) {
-            if (e.kind == kind)
-                out.append(e);
-        }
-        return out;
-    }
-
-    QList<TrafficEvent> events;
-    QList<DeliveredMessage> messages;
-    LatencyStats stats;
-};
 
 std::unique_ptr<PushServer> startServer(quint16 port = 0) {
     ServerConfig config;
