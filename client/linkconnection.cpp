@@ -1,8 +1,8 @@
 #include "linkconnection.h"
 
+#include "linktimer.h"
 #include "units.h"
 
-#include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
 #include <sys/socket.h>
@@ -25,8 +25,12 @@ LinkConnection::LinkConnection(QTcpSocket *client, const QString &host, quint16 
     , m_client(client)
     , m_upstream(new QTcpSocket(this)) {
     m_client->setParent(this);
-    m_client->setReadBufferSize(socketReadBufferBytes);
-    m_upstream->setReadBufferSize(socketReadBufferBytes);
+    for (QTcpSocket *s : {m_client, m_upstream}) {
+        s->setReadBufferSize(socketReadBufferBytes);
+        // The link decides when bytes go; Nagle's algorithm holding a small write for the
+        // peer's delayed ACK would add up to 40 ms of its own.
+        s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    }
     const LinkConditions &c = schedule->conditions();
     if (c.bufferingProxyKiB > 0)
         m_proxy = std::make_unique<LinkProxyBuffer>(qint64(c.bufferingProxyKiB) * 1024);
@@ -43,10 +47,8 @@ LinkConnection::LinkConnection(QTcpSocket *client, const QString &host, quint16 
     m_up.lastDueUs = m_lastActivityUs + qint64(c.roundTripMs() + c.up.latencyMs) * 1000;
 
     for (Way *w : {&m_down, &m_up}) {
-        w->timer = new QTimer(this);
-        w->timer->setSingleShot(true);
-        w->timer->setTimerType(Qt::PreciseTimer);
-        connect(w->timer, &QTimer::timeout, this, [this, w] { deliver(*w); });
+        w->timer = new LinkTimer(this);
+        connect(w->timer, &LinkTimer::timeout, this, [this, w] { deliver(*w); });
         connect(w->from, &QTcpSocket::readyRead, this, [this, w] { readFrom(*w); });
         connect(w->from, &QTcpSocket::disconnected, this, [this, w] { sourceClosed(*w); });
         // Back-pressure released: the receiving side took what was written.
@@ -130,13 +132,19 @@ void LinkConnection::deliver(Way &w) {
         return;
     }
     const qint64 now = LinkSchedule::nowUs();
+    bool wrote = false;
     while (!w.queue.empty() && w.queue.front().dueUs <= now) {
         Chunk &chunk = w.queue.front();
         w.queuedBytes -= chunk.bytes.size();
-        if (!chunk.bytes.isEmpty())
+        if (!chunk.bytes.isEmpty()) {
             w.to->write(chunk.bytes);
+            wrote = true;
+        }
         w.queue.pop_front();
     }
+    // Into the kernel now, not at the event loop's next turn: the link already decided when.
+    if (wrote)
+        w.to->flush();
     if (w.queue.empty() && w.fromClosed) {
         w.toClosed = true;
         w.to->disconnectFromHost(); // after what was written: the FIN, one link delay late
@@ -152,8 +160,7 @@ void LinkConnection::armTimer(Way &w) {
         w.timer->stop();
         return;
     }
-    const qint64 waitUs = w.queue.front().dueUs - LinkSchedule::nowUs();
-    w.timer->start(int(qMax<qint64>(0, (waitUs + 999) / 1000)));
+    w.timer->start(w.queue.front().dueUs);
 }
 
 void LinkConnection::sourceClosed(Way &w) {

@@ -9,8 +9,8 @@
 #include <deque>
 #include <memory>
 
+class LinkTimer;
 class QTcpSocket;
-class QTimer;
 
 // One client connection through the network lab's relay: the accepted socket, its own
 // connection to the server, and each way's bytes queued until the link delivers them.
@@ -53,7 +53,7 @@ private:
         qint64 lastDueUs = 0;
         bool fromClosed = false; // FIN seen: pass it on once the queue is delivered
         bool toClosed = false;
-        QTimer *timer = nullptr;
+        LinkTimer *timer = nullptr;
     };
 
     void readFrom(Way &w, bool everything = false);

@@ -29,8 +29,8 @@ LinkRelay::~LinkRelay() {
         c->disconnect(this);
 }
 
-bool LinkRelay::listen() {
-    return m_listener->listen(QHostAddress::LocalHost, 0);
+bool LinkRelay::listen(quint16 port) {
+    return m_listener->listen(QHostAddress::LocalHost, port);
 }
 
 quint16 LinkRelay::port() const {

@@ -26,8 +26,8 @@ public:
     explicit LinkRelay(QObject *parent = nullptr);
     ~LinkRelay() override;
 
-    // Listens on 127.0.0.1, a free port. False (with errorString) if it cannot.
-    bool listen();
+    // Listens on 127.0.0.1 (port 0: a free one). False (with errorString) if it cannot.
+    bool listen(quint16 port = 0);
     quint16 port() const;
     QString errorString() const;
     void setUpstream(const QString &host, quint16 port);

@@ -198,7 +198,7 @@ void LaneView::paintEvent(QPaintEvent *) {
         }
     }
 
-    // Reconnects, errors, gaps.
+    // Reconnects, errors, gaps, the link's faults.
     {
         const auto [first, last] = m_model->markerRange(m_pattern, from, to);
         QFont bold = font();
@@ -233,7 +233,10 @@ void LaneView::paintEvent(QPaintEvent *) {
             }
             painter.setPen(QPen(c, 1.5));
             painter.drawLine(QPointF(x, barTop - 4), QPointF(x, barTop + barHeight + 4));
-            painter.drawText(QPointF(x + 3, barTop + barHeight + 14), glyph);
+            // The link's marks go above the bar: a drop and the reconnect it causes share a
+            // moment, and both must show.
+            const bool above = m.kind == TimelineMarker::Kind::Link;
+            painter.drawText(QPointF(x + 3, above ? barTop - 4 : barTop + barHeight + 14), glyph);
         }
         painter.setFont(font());
     }

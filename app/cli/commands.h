@@ -8,3 +8,4 @@ int runServe(const QStringList &arguments);
 int runWatch(const QStringList &arguments);
 int runPublish(const QStringList &arguments);
 int runBench(const QStringList &arguments);
+int runRelay(const QStringList &arguments);

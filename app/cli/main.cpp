@@ -13,9 +13,11 @@ void printUsage(FILE *to) {
                "\n"
                "commands:\n"
                "  serve    run the push server without a window\n"
-               "  watch    watch a server with the short-poll, long-poll and SSE clients\n"
+               "  watch    watch a server with the short-poll, long-poll, SSE and WebSocket "
+               "clients\n"
                "  publish  publish a message\n"
                "  bench    hold many clients of one pattern and measure delivery\n"
+               "  relay    put the network lab's link between any client and a server\n"
                "\n"
                "`pushlab-cli <command> --help` describes each command.\n",
                to);
@@ -44,6 +46,8 @@ int main(int argc, char *argv[]) {
         return runPublish(args);
     if (command == QLatin1String("bench"))
         return runBench(args);
+    if (command == QLatin1String("relay"))
+        return runRelay(args);
     if (command == QLatin1String("--help") || command == QLatin1String("-h") ||
         command == QLatin1String("help")) {
         printUsage(stdout);

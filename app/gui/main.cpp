@@ -1,5 +1,7 @@
 // pushlab: the window with its embedded server. With no display it runs the server alone
 // and prints the URL to open in a browser, instead of failing.
+#include "linkbar.h"
+#include "linkpreset.h"
 #include "mainwindow.h"
 #include "processpolicy.h"
 #include "serverhost.h"
@@ -40,7 +42,7 @@ int runHeadless(const ServerConfig &config) {
     return 0;
 }
 
-int runWindow(const ServerConfig &config, const QString &watchUrl) {
+int runWindow(const ServerConfig &config, const QString &watchUrl, const QString &link) {
     MainWindow window;
     std::unique_ptr<ServerHost> host;
     if (!watchUrl.isEmpty()) {
@@ -73,6 +75,8 @@ int runWindow(const ServerConfig &config, const QString &watchUrl) {
         QObject::connect(&window, &MainWindow::startServerRequested, &window, startServer);
         startServer(config.port);
     }
+    if (!link.isEmpty())
+        window.linkBar()->setPreset(link);
     window.show();
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &window,
@@ -97,7 +101,8 @@ int main(int argc, char *argv[]) {
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "See how a web server pushes news: short polling, long polling and SSE side by side."));
+        "See how a web server pushes news: short polling, long polling, SSE and WebSocket side "
+        "by side."));
     parser.addHelpOption();
     parser.addVersionOption();
     ServerOptions options(&parser);
@@ -106,6 +111,12 @@ int main(int argc, char *argv[]) {
         QStringLiteral("Watch another PushLab server at URL instead of starting one."),
         QStringLiteral("URL"));
     parser.addOption(serverOption);
+    const QCommandLineOption linkOption(
+        QStringLiteral("link"),
+        QStringLiteral("Start with the network lab's link for every lane: %1.")
+            .arg(LinkPreset::keys()),
+        QStringLiteral("preset"));
+    parser.addOption(linkOption);
     parser.process(*app);
     QString error;
     const auto config = options.config(&error);
@@ -114,6 +125,12 @@ int main(int argc, char *argv[]) {
         return 2;
     }
     const QString watchUrl = parser.value(serverOption);
+    const QString link = parser.value(linkOption);
+    if (!link.isEmpty() && !LinkPreset::find(link)) {
+        std::fprintf(stderr, "pushlab: --link must be one of %s, not '%s'\n",
+                     qPrintable(LinkPreset::keys()), qPrintable(link));
+        return 2;
+    }
     if (headless) {
         if (!watchUrl.isEmpty()) {
             std::fputs("pushlab: --server needs a display (use pushlab-cli watch instead)\n",
@@ -122,5 +139,6 @@ int main(int argc, char *argv[]) {
         }
         return runHeadless(*config);
     }
-    return runWindow(*config, watchUrl);
+    return runWindow(*config, watchUrl,
+                     LinkPreset::find(link) ? LinkPreset::find(link)->key : QString());
 }

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void watchAForeignEventStream();
     void watchStopsOnSignalWithSummary();
     void watchKeepsGoingThroughAServerRestart();
+    void watchThroughA4GLink();
     void watchErrors_data();
     void watchErrors();
     void publishPrintsTheStoredMessage();
@@ -240,6 +241,46 @@ void tst_CliCommands::watchKeepsGoingThroughAServerRestart() {
     }
 }
 
+void tst_CliCommands::watchThroughA4GLink() {
+    // Bursts of three: a stream delivers each message one way's latency after it was published;
+    // a long poll the first alike, the others a round trip later, on the next request.
+    QTimer bursts;
+    bursts.callOnTimeout(m_server.get(), [this] {
+        for (int i = 0; i < 3; ++i)
+            m_server->publish(QStringLiteral("burst"));
+    });
+    bursts.start(1500);
+    const Run r = run({QStringLiteral("watch"), QStringLiteral("--link"), QStringLiteral("4g"),
+                       QStringLiteral("--pattern"), QStringLiteral("all"), QStringLiteral("--json"),
+                       QStringLiteral("--duration"), QStringLiteral("7"), origin()},
+                      30000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY(!lines.isEmpty());
+    const QJsonObject summary = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+    QVERIFY2(summary.value(QLatin1String("link")).toString().contains(QLatin1String("RTT 170 ms")),
+             qPrintable(lines.last()));
+    const QJsonObject patterns = summary.value(QLatin1String("patterns")).toObject();
+    const auto figure = [&](const char *pattern, const char *key) {
+        return patterns.value(QLatin1String(pattern))
+            .toObject()
+            .value(QLatin1String(key))
+            .toDouble();
+    };
+    for (const char *p : {"short", "long", "sse", "ws"}) {
+        QVERIFY2(figure(p, "messages") >= 9, p); // three bursts at least
+        QCOMPARE(figure(p, "missing"), 0.0);
+        QVERIFY2(figure(p, "minMs") >= 75, p); // nothing beats the link's one-way 85 ± 10 ms
+    }
+    qInfo("4G p50/max ms: short %.0f/%.0f long %.0f/%.0f sse %.0f/%.0f ws %.0f/%.0f",
+          figure("short", "p50Ms"), figure("short", "maxMs"), figure("long", "p50Ms"),
+          figure("long", "maxMs"), figure("sse", "p50Ms"), figure("sse", "maxMs"),
+          figure("ws", "p50Ms"), figure("ws", "maxMs"));
+    QVERIFY(figure("long", "maxMs") >= figure("sse", "maxMs") + 100);
+    QVERIFY(figure("long", "p50Ms") > figure("sse", "p50Ms"));
+    QVERIFY(figure("short", "p50Ms") > figure("sse", "p50Ms"));
+}
+
 void tst_CliCommands::watchErrors_data() {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<int>("exitCode");
@@ -258,6 +299,15 @@ void tst_CliCommands::watchErrors_data() {
         << QStringList{QStringLiteral("--pattern"), QStringLiteral("sse"),
                        QStringLiteral("@/index.html")}
         << 1 << QStringLiteral("text/html");
+    QTest::newRow("unknown link preset")
+        << QStringList{QStringLiteral("--link"), QStringLiteral("5g")} << 2
+        << QStringLiteral("--link must be one of loopback, lan, wifi, 4g");
+    QTest::newRow("loss out of range")
+        << QStringList{QStringLiteral("--loss"), QStringLiteral("80")} << 2
+        << QStringLiteral("--loss");
+    QTest::newRow("bad drop mode")
+        << QStringList{QStringLiteral("--drop-mode"), QStringLiteral("sometimes")} << 2
+        << QStringLiteral("--drop-mode must be reset or close");
     QTest::newRow("stream unreachable")
         << QStringList{QStringLiteral("--pattern"), QStringLiteral("sse"),
                        QStringLiteral("http://127.0.0.1:1/s")}
