@@ -1,5 +1,6 @@
 #include "linkbar.h"
 
+#include "labtour.h"
 #include "linkpreset.h"
 #include "patterntheme.h"
 #include "trafficevent.h"
@@ -8,7 +9,9 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
 using PushLab::Pattern;
@@ -51,6 +54,19 @@ LinkBar::LinkBar(QWidget *parent)
     m_drop->setToolTip(tr("Reset every connection on the link now, as a lost signal would: "
                           "watch how each pattern recovers, and whether anything is missed"));
     row->addWidget(m_drop);
+    m_tour = new QToolButton(this);
+    m_tour->setText(tr("Tour"));
+    m_tour->setToolTip(tr("Scenarios that each show one lesson, one click away"));
+    m_tour->setPopupMode(QToolButton::InstantPopup);
+    auto *tourMenu = new QMenu(m_tour);
+    const QList<LabTour::Scenario> &scenarios = LabTour::scenarios();
+    for (int i = 0; i < scenarios.size(); ++i) {
+        QAction *action = tourMenu->addAction(scenarios[i].title);
+        action->setToolTip(scenarios[i].lesson);
+        connect(action, &QAction::triggered, this, [this, i] { Q_EMIT tourRequested(i); });
+    }
+    m_tour->setMenu(tourMenu);
+    row->addWidget(m_tour);
     column->addLayout(row);
 
     m_laneRow = new QWidget(this);
@@ -76,6 +92,7 @@ LinkBar::LinkBar(QWidget *parent)
 
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
     m_status->setObjectName(QStringLiteral("linkStatus"));
     column->addWidget(m_status);
 
@@ -87,7 +104,8 @@ LinkBar::LinkBar(QWidget *parent)
                 emitChoice(p);
             }
         }
-        m_status->clear();
+        m_lesson.clear();
+        m_lastEvent.clear();
         updateTexts();
     });
     connect(m_perLane, &QCheckBox::toggled, this, [this](bool perLane) {
@@ -149,6 +167,13 @@ void LinkBar::emitChoice(Pattern p) {
 }
 
 void LinkBar::updateTexts() {
+    QStringList status;
+    for (const QString &line : {m_lesson, m_lastEvent}) {
+        if (!line.isEmpty())
+            status.append(line);
+    }
+    m_status->setText(status.join(u'\n'));
+    m_status->setVisible(!status.isEmpty());
     bool anyLab = false;
     for (Pattern p : PushLab::allPatterns)
         anyLab = anyLab || presetKey(p) != directKey();
@@ -174,7 +199,13 @@ void LinkBar::noteLinkEvent(const TrafficEvent &event) {
     else if (event.eventType == QLatin1String(LinkEventType::idleCut))
         text += tr(" — a heartbeat shorter than the proxy's timeout keeps a stream alive; a long "
                    "poll must time out sooner than the proxy does.");
-    m_status->setText(text);
+    m_lastEvent = text;
+    updateTexts();
+}
+
+void LinkBar::showLesson(const QString &text) {
+    m_lesson = text;
+    updateTexts();
 }
 
 QString LinkBar::statusText() const {

@@ -11,6 +11,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QToolButton;
 struct TrafficEvent;
 
 // The network lab's controls: one link for every lane (a fair race) or one per lane, each a
@@ -31,6 +32,8 @@ public:
     // Keeps the status line: what the link did last, and why a held stream looks dead.
     void noteLinkEvent(const TrafficEvent &event);
     QString statusText() const;
+    // The guided tour's explanation of what to watch (replaces the status line).
+    void showLesson(const QString &text);
 
     static QString directKey() { return QStringLiteral("direct"); }
 
@@ -38,6 +41,7 @@ Q_SIGNALS:
     // nullopt: the lane goes straight to the server.
     void linkChosen(PushLab::Pattern pattern, const std::optional<LinkConditions> &conditions);
     void dropRequested();
+    void tourRequested(int scenario); // a LabTour::scenarios() index
 
 private:
     void fillPresets(QComboBox *box) const;
@@ -50,5 +54,8 @@ private:
     PushLab::PatternMap<QComboBox *> m_lanes; // children of m_laneRow
     QLabel *m_figures = nullptr;              // child
     QPushButton *m_drop = nullptr;            // child
+    QToolButton *m_tour = nullptr;            // child
     QLabel *m_status = nullptr;               // child
+    QString m_lesson;                         // the tour's, while its link is on
+    QString m_lastEvent;                      // what the link did last, explained
 };

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "composer.h"
 #include "crowdpanel.h"
+#include "labtour.h"
 #include "laneclients.h"
 #include "lanepanel.h"
 #include "laneview.h"
@@ -67,6 +68,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_publisher = new Publisher(this);
     m_statsPoller = new StatsPoller(this);
     m_streamCloser = new StreamCloser(this);
+    m_tour = new LabTour(this);
 
     buildUi();
     connectParts();
@@ -110,6 +112,7 @@ void MainWindow::buildUi() {
     m_splitter->addWidget(m_timelinePane);
 
     auto *tabs = new QTabWidget(m_splitter);
+    m_tabs = tabs;
     tabs->addTab(buildRaceTable(tabs), tr("Messages — which pattern delivered first"));
     m_logPane = new TrafficLogPane(m_log, m_logFilter, tabs);
     tabs->addTab(m_logPane, tr("Traffic log"));
@@ -176,6 +179,16 @@ void MainWindow::connectParts() {
                 if (!m_lanes->setLink(p, conditions, &error))
                     statusBar()->showMessage(error, 8000);
             });
+    connect(m_linkBar, &LinkBar::tourRequested, m_tour, &LabTour::start);
+    connect(m_tour, &LabTour::presetRequested, m_linkBar,
+            qOverload<const QString &>(&LinkBar::setPreset));
+    connect(m_tour, &LabTour::lessonChanged, m_linkBar, &LinkBar::showLesson);
+    connect(m_tour, &LabTour::publishRequested, this, &MainWindow::publish);
+    connect(m_tour, &LabTour::crowdRequested, this, [this](int pollers) {
+        m_crowd->setClients(Pattern::ShortPoll, pollers);
+        m_crowd->toggle(Pattern::ShortPoll);
+        m_tabs->setCurrentWidget(m_crowd);
+    });
     connect(m_linkBar, &LinkBar::dropRequested, this, [this] {
         for (Pattern p : PushLab::allPatterns)
             m_lanes->dropLink(p, LinkConditions::DropMode::Reset);

@@ -12,6 +12,7 @@ class Composer;
 class CrowdPanel;
 class LaneClients;
 class LanePanel;
+class LabTour;
 class LaneView;
 class LinkBar;
 class MessageRaceModel;
@@ -20,6 +21,7 @@ class Publisher;
 class QFrame;
 class QLabel;
 class QSplitter;
+class QTabWidget;
 class QTimer;
 class ServerBar;
 class ServerProblemBanner;
@@ -77,6 +79,7 @@ public:
     QFrame *serverProblemBanner() const;
     CrowdPanel *crowdPanel() const { return m_crowd; }
     LinkBar *linkBar() const { return m_linkBar; }
+    LabTour *tour() const { return m_tour; }
 
 Q_SIGNALS:
     // The user picked a port for the embedded server after a failure (0 = any free port).
@@ -111,6 +114,7 @@ private:
     Publisher *m_publisher = nullptr;
     StatsPoller *m_statsPoller = nullptr;
     StreamCloser *m_streamCloser = nullptr;
+    LabTour *m_tour = nullptr;
 
     // Views (children).
     ServerProblemBanner *m_problem = nullptr;
@@ -118,6 +122,7 @@ private:
     Composer *m_composer = nullptr;
     LinkBar *m_linkBar = nullptr;
     QSplitter *m_splitter = nullptr;
+    QTabWidget *m_tabs = nullptr;
     TimelinePane *m_timelinePane = nullptr;
     TrafficLogPane *m_logPane = nullptr;
     CrowdPanel *m_crowd = nullptr;

@@ -2,6 +2,7 @@
 // what a long poll's round trips cost, a flaky link's drops are marked and recovered with
 // nothing lost, a buffering proxy holds only the stream and the window says why.
 #include "composer.h"
+#include "labtour.h"
 #include "laneclients.h"
 #include "linkbar.h"
 #include "mainwindow.h"
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void fourGBurstShowsTheLongPollsRoundTrips();
     void flakyMobileDropsAreMarkedAndNothingIsLost();
     void bufferingProxyHoldsOnlyTheStreamAndSaysWhy();
+    void theToursBurstRunsOnItsLinkAndSaysWhatToWatch();
 
 private:
     bool waitUntilLanesListen(bool streamHeadVisible = true);
@@ -239,6 +241,20 @@ void TestNetworkLab::bufferingProxyHoldsOnlyTheStreamAndSaysWhy() {
     QTRY_VERIFY_WITH_TIMEOUT(arrivedIds(*m_window, Pattern::ServerSentEvents).size() >= 30, 15000);
     const QList<quint64> sse = arrivedIds(*m_window, Pattern::ServerSentEvents);
     QCOMPARE(sse, all.mid(0, sse.size()));
+}
+
+void TestNetworkLab::theToursBurstRunsOnItsLinkAndSaysWhatToWatch() {
+    m_window->tour()->start(0); // "4G: a burst of 5 messages"
+    for (Pattern p : PushLab::allPatterns)
+        QCOMPARE(m_window->linkBar()->presetKey(p), QStringLiteral("4g"));
+    QVERIFY(m_window->linkBar()->statusText().contains(QLatin1String("round trip")));
+    // Published by the window itself after the lanes settled on the new link.
+    for (Pattern p : PushLab::allPatterns)
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->laneSummary(p).messages, qint64(5), 20000);
+    QVERIFY(!m_window->tour()->isRunning());
+    for (Pattern p : PushLab::allPatterns)
+        QCOMPARE(m_window->laneSummary(p).missing, 0);
+    screenshot(QStringLiteral("network-lab-tour.png"));
 }
 
 QTEST_MAIN(TestNetworkLab)
