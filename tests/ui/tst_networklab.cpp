@@ -4,6 +4,7 @@
 #include "composer.h"
 #include "labtour.h"
 #include "laneclients.h"
+#include "lanepanel.h"
 #include "linkbar.h"
 #include "mainwindow.h"
 #include "messageracemodel.h"
@@ -138,6 +139,10 @@ bool TestNetworkLab::waitForAll(const QList<quint64> &ids, int timeoutMs) {
 }
 
 void TestNetworkLab::screenshot(const QString &name) {
+    // The panels refresh a few times a second: the picture shows the counts the test saw.
+    for (Pattern p : PushLab::allPatterns)
+        QTRY_COMPARE(m_window->lanePanel(p)->countText(QStringLiteral("messages")),
+                     QString::number(m_window->laneSummary(p).messages));
     const QString dir = qEnvironmentVariable("PUSHLAB_SCREENSHOT_DIR", QDir::tempPath());
     QVERIFY(QDir().mkpath(dir));
     const QString path = QDir(dir).filePath(name);
