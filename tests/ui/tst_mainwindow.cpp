@@ -141,6 +141,12 @@ void TestMainWindow::typedMessageReachesAllThreeLanes() {
         QTRY_COMPARE(m_window->lanePanel(p)->countText(QStringLiteral("messages")),
                      QStringLiteral("1"));
         QVERIFY(m_window->laneSummary(p).latencyCount == 1);
+        // One sample: its count is shown, and no tail percentiles are made up from it.
+        LanePanel *panel = m_window->lanePanel(p);
+        QCOMPARE(panel->countText(QStringLiteral("n")), QStringLiteral("n=1"));
+        QCOMPARE(panel->countText(QStringLiteral("p95")), QStringLiteral("–"));
+        QCOMPARE(panel->countText(QStringLiteral("p99")), QStringLiteral("–"));
+        QVERIFY(panel->countText(QStringLiteral("p50")) != QStringLiteral("–"));
     }
     // Exactly one message went over the wire, and the race table says who won.
     QCOMPARE(m_server->log().publishedCount(), qint64(1));
@@ -410,8 +416,9 @@ void TestMainWindow::laneSettingsFollowTheWireContract() {
     auto *sseSetting = m_window->lanePanel(Pattern::ServerSentEvents)->findChild<QSpinBox *>();
     QVERIFY(sseSetting);
     QCOMPARE(sseSetting->value(), 0);
+    // The special text stands alone (no prefix or suffix): it says what the number is.
     QCOMPARE(sseSetting->specialValueText(),
-             QStringLiteral("server's %1 ms").arg(PushLab::Wire::retryDefaultMs));
+             QStringLiteral("reconnect %1 ms (server)").arg(PushLab::Wire::retryDefaultMs));
 }
 
 void TestMainWindow::hoveringAnArrivalExplainsIt() {
