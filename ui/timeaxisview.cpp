@@ -23,7 +23,7 @@ TimeAxisView::TimeAxisView(const TimelineModel *model, TimelineViewport *viewpor
 }
 
 QSize TimeAxisView::sizeHint() const {
-    return {800, 2 * fontMetrics().height() + 10};
+    return {800, (LabelRows + 1) * fontMetrics().height() + 10};
 }
 
 void TimeAxisView::paintEvent(QPaintEvent *) {
@@ -45,7 +45,10 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
             painter.drawText(QPointF(x - lw / 2, h - 7), label);
     }
 
-    // Message labels on the upper row, left-aligned on their guides, skipping what would overlap.
+    // Message labels on the two upper rows, left-aligned on their guides. A label is shown
+    // whole (a long one cut no shorter than MinLabelChars) or left out, never cut to a stub
+    // like "wind…": the second row takes what the first has no room for, and a message left
+    // out still explains itself on hover.
     QFont f = font();
     f.setBold(true);
     painter.setFont(f);
@@ -54,29 +57,38 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
     const auto [first, last] = m_model->guideRange(from, to);
     // When dense, only the newest labels are legible: walk backwards from the newest.
     const bool dense = double(last - first) > w / 6;
-    // Dense: a rug of short ticks under the labels; otherwise the start of each guide line.
+    // Dense: a rug of short ticks under the labels; otherwise the start of each guide line,
+    // below both label rows (a newer guide must not cross an older label on the second row).
     const QPen guidePen(PatternTheme::publishGuide(), 1, dense ? Qt::SolidLine : Qt::DashLine);
-    const double guideTop = dense ? h - 5 : row + 2;
-    double freeUntil = 1e12;
-    int drawn = 0;
+    const double guideTop = dense ? h - 5 : LabelRows * row + 2;
+    std::vector<TimelineGeometry::Label> labels;
+    std::vector<size_t> labelled; // guide index of each label
     for (size_t i = last; i > first; --i) {
         const TimelineGuide &guide = m_model->guides()[i - 1];
         const double x = std::round(g.xForTime(guide.publishedAtUs)) + 0.5;
         painter.setPen(guidePen);
         painter.drawLine(QPointF(x, guideTop), QPointF(x, h));
-        if (drawn >= 100 || x + 3 >= w)
+        if (labels.size() >= 300 || x + 3 >= w)
             continue;
-        // Elide to the room left before the next (newer) label.
-        const double room = std::min({freeUntil, w, x + 200}) - x - 6;
         const QString full = guide.text.left(60);
-        // Dense, only whole labels: a row of "Auto …" stubs helps nobody.
-        if (room <
-            (dense ? fm.horizontalAdvance(full) : std::min(48.0, fm.horizontalAdvance(full))))
+        const double fullWidth = std::min(MaxLabelPx, fm.horizontalAdvance(full));
+        // Dense, only whole labels: a row of cut "Auto …" helps nobody.
+        const double minWidth =
+            dense || full.size() <= MinLabelChars
+                ? fullWidth
+                : std::min(fullWidth,
+                           fm.horizontalAdvance(full.left(MinLabelChars) + QStringLiteral("…")));
+        labels.push_back({x + 3, fullWidth, minWidth});
+        labelled.push_back(i - 1);
+    }
+    const auto slots = TimelineGeometry::placeLabels(labels, LabelRows, w, 7);
+    painter.setPen(PatternTheme::publishGuide());
+    for (size_t k = 0; k < slots.size(); ++k) {
+        if (slots[k].row < 0)
             continue;
-        painter.setPen(PatternTheme::publishGuide());
-        painter.drawText(QPointF(x + 3, row - 1), fm.elidedText(full, Qt::ElideRight, room));
-        freeUntil = x - 4;
-        ++drawn;
+        const QString full = m_model->guides()[labelled[k]].text.left(60);
+        painter.drawText(QPointF(labels[k].x, (slots[k].row + 1) * row - 1),
+                         fm.elidedText(full, Qt::ElideRight, slots[k].width + 0.5));
     }
     painter.setPen(PatternTheme::laneSeparator());
     painter.drawLine(QPointF(0, h - 0.5), QPointF(w, h - 0.5));

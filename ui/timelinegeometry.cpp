@@ -84,3 +84,38 @@ std::vector<qint64> TimelineGeometry::ticks(double minSpacingPx) const {
         out.push_back(t);
     return out;
 }
+
+std::vector<TimelineGeometry::Cluster>
+TimelineGeometry::clusters(const std::vector<qint64> &sortedUs, double minApartPx) const {
+    std::vector<Cluster> out;
+    for (size_t i = 0; i < sortedUs.size(); ++i) {
+        // Measured from the run's first mark, not the previous one: a steady stream of marks
+        // 1 px apart makes many small runs, not one run across the lane.
+        if (!out.empty() &&
+            xForTime(sortedUs[i]) - xForTime(sortedUs[out.back().first]) < minApartPx) {
+            ++out.back().count;
+            continue;
+        }
+        out.push_back({i, 1});
+    }
+    return out;
+}
+
+std::vector<TimelineGeometry::LabelSlot>
+TimelineGeometry::placeLabels(const std::vector<Label> &newestFirst, int rows, double right,
+                              double gapPx) {
+    std::vector<LabelSlot> out(newestFirst.size());
+    std::vector<double> freeUntil(size_t(std::max(0, rows)), right);
+    for (size_t i = 0; i < newestFirst.size(); ++i) {
+        const Label &l = newestFirst[i];
+        for (size_t row = 0; row < freeUntil.size(); ++row) {
+            const double room = std::min(freeUntil[row], right) - l.x;
+            if (room < l.minWidth)
+                continue;
+            out[i] = {int(row), std::min(l.fullWidth, room)};
+            freeUntil[row] = l.x - gapPx;
+            break;
+        }
+    }
+    return out;
+}
