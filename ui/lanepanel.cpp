@@ -12,6 +12,7 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 
 using PushLab::Pattern;
@@ -99,9 +100,11 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
                                  "reconnection or resume: PushLab's client adds both)"));
         break;
     }
-    m_setting->setMinimumWidth(
-        m_setting->fontMetrics().horizontalAdvance(QStringLiteral("reconnect 2000 ms (server)")) +
-        30);
+    // Wide enough for the longest value, and for the special text where there is one.
+    const QFontMetrics fm = m_setting->fontMetrics();
+    m_setting->setMinimumWidth(std::max(fm.horizontalAdvance(QStringLiteral("reconnect 60000 ms")),
+                                        fm.horizontalAdvance(m_setting->specialValueText())) +
+                               30);
     header->addWidget(m_setting);
 
     m_startStop = new QToolButton(this);

@@ -164,14 +164,29 @@ int MessageRaceModel::columnCount(const QModelIndex &parent) const {
 QString MessageRaceModel::laneText(const Row &r, Pattern lane) const {
     if (r.latencyUs[lane] < 0)
         return QStringLiteral("—");
+    // Short: the column is narrow, the tooltip says the rest. A 16-digit id would not fit.
     QString how;
     if (r.sameAnswerAs[lane] != 0)
-        how = tr("same answer as %1").arg(displayId(r.sameAnswerAs[lane]));
+        how = m_runFirstId ? tr("same answer as %1").arg(displayId(r.sameAnswerAs[lane]))
+                           : tr("same answer");
     else if (r.requests[lane] == 0)
-        how = tr("on the open connection"); // a stream or socket: no request was needed
+        how = noRequestText(lane);
     else
         how = tr("%n req", nullptr, r.requests[lane]);
     return QString(Units::duration(r.latencyUs[lane]) + QStringLiteral(" · ") + how);
+}
+
+QString MessageRaceModel::noRequestText(Pattern lane) {
+    switch (lane) {
+    case Pattern::ServerSentEvents:
+        return tr("open stream");
+    case Pattern::WebSocket:
+        return tr("open socket");
+    case Pattern::ShortPoll:
+    case Pattern::LongPoll:
+        break; // a poll's delivery always follows a request: not seen
+    }
+    return tr("no new request");
 }
 
 QString MessageRaceModel::laneToolTip(const Row &r, Pattern lane) const {

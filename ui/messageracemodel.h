@@ -100,6 +100,7 @@ private:
     int ensureRow(const DeliveredMessage &message);
     void trim();
     QString laneText(const Row &r, PushLab::Pattern lane) const;
+    static QString noRequestText(PushLab::Pattern lane);
     QString laneToolTip(const Row &r, PushLab::Pattern lane) const;
     QString winnerText(const Row &r) const;
 

@@ -38,6 +38,7 @@
 #include <memory>
 
 using PushLab::Pattern;
+using namespace Qt::StringLiterals;
 
 class TestMainWindow final : public QObject {
     Q_OBJECT
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void crowdTabWatchesTheSameServer();
     void repaintsAreThrottledNotPerMessage();
     void screenshotAfterRealTraffic();
+    void burstSharesOneShortPollAnswer();
 
 private:
     // Waits until every lane can see a message published now (the short poll knows "now",
@@ -321,12 +323,33 @@ void TestMainWindow::serverBarNamesTheServerThreads() {
     ServerStats stats;
     stats.messagesPublished = 3;
     stats.connections = 4;
+    for (Pattern p :
+         {Pattern::LongPoll, Pattern::ServerSentEvents, Pattern::WebSocket, Pattern::ShortPoll}) {
+        ServerStats::Peer peer;
+        peer.pattern = p;
+        peer.userAgent = QStringLiteral("PushLab/1");
+        stats.peers.append(peer);
+    }
+    stats.peersTotal = stats.peers.size();
     stats.connectionsPerThread = {3, 1};
     bar.setStats(stats);
     QCOMPARE(bar.countersText(), QStringLiteral("3 published · 4 connections · 2 threads"));
     stats.connectionsPerThread = {4}; // one thread, or a server that does not say
     bar.setStats(stats);
     QCOMPARE(bar.countersText(), QStringLiteral("3 published · 4 connections"));
+    // Two more than the bar lists: it says what they are (one is always the stats request that
+    // brought the figures), not just a number that does not add up.
+    stats.connections = 6;
+    bar.setStats(stats);
+    QVERIFY2(bar.countersText().startsWith(QStringLiteral("3 published · 6 connections ")),
+             qPrintable(bar.countersText()));
+    QVERIFY2(bar.countersText().contains(QStringLiteral("(4 clients + 2 other)")),
+             qPrintable(bar.countersText()));
+    stats.connections = 5;
+    bar.setStats(stats);
+    QVERIFY2(bar.countersText().contains(QStringLiteral("(4 clients + stats request)")),
+             qPrintable(bar.countersText()));
+    QVERIFY(bar.countersToolTip().contains(QStringLiteral("/api/stats")));
 }
 
 void TestMainWindow::serverBarCountsACrowdFromTheServersTotals() {
@@ -502,6 +525,40 @@ void TestMainWindow::screenshotAfterRealTraffic() {
     const QString crowdPath = QDir(dir).filePath(QStringLiteral("mainwindow-crowd.png"));
     QVERIFY(m_window->grab().save(crowdPath));
     tabs->setCurrentIndex(0);
+}
+
+void TestMainWindow::burstSharesOneShortPollAnswer() {
+    // Four messages within a fraction of the short poll's 1 s interval: one poll brings several.
+    m_window->resize(1280, 800);
+    QVERIFY(waitUntilLanesReady());
+    const QStringList texts{u"one"_s, u"window"_s, u"three"_s, u"four"_s};
+    for (const QString &t : texts)
+        send(t);
+    QVERIFY(waitForDelivery(int(texts.size())));
+    MessageRaceModel *race = m_window->raceModel();
+    QTRY_COMPARE(race->rowCount(), int(texts.size()));
+    // What the table says for the messages that rode along: which answer brought them, not
+    // "0 req"; and no lane is named the winner by a lead the window cannot measure.
+    int alongside = 0;
+    for (int r = 0; r < race->rowCount(); ++r) {
+        const QString shortPoll =
+            race->index(r, MessageRaceModel::columnFor(Pattern::ShortPoll)).data().toString();
+        QVERIFY2(!shortPoll.contains(u"0 req"_s), qPrintable(shortPoll));
+        alongside += shortPoll.contains(u"same answer"_s) ? 1 : 0;
+        const MessageRaceModel::Row &row = race->row(r);
+        const QString first = race->index(r, MessageRaceModel::FirstColumn).data().toString();
+        if (row.leadUs() >= 0 && row.leadUs() < MessageRaceModel::TieFloorUs)
+            QVERIFY2(first.startsWith(u"tie: "_s), qPrintable(first));
+    }
+    QVERIFY(alongside >= 1);
+    for (Pattern p : PushLab::allPatterns)
+        QTRY_COMPARE(m_window->lanePanel(p)->countText(u"messages"_s),
+                     QString::number(texts.size()));
+    const QString dir = qEnvironmentVariable("PUSHLAB_SCREENSHOT_DIR", QDir::tempPath());
+    QVERIFY(QDir().mkpath(dir));
+    const QString path = QDir(dir).filePath(u"mainwindow-burst.png"_s);
+    QVERIFY(m_window->grab().save(path));
+    qInfo("screenshot: %s", qPrintable(path));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -157,6 +157,7 @@ void TestMessageRaceModel::requestsAreChargedToTheNextDelivery() {
     model.addTrafficEvent(delivery(Pattern::ShortPoll, T0 + 10, {a, b}));
     model.addTrafficEvent(delivery(Pattern::LongPoll, T0 + 10, {a}));
     model.addTrafficEvent(delivery(Pattern::ServerSentEvents, T0 + 10, {a}));
+    model.addTrafficEvent(delivery(Pattern::WebSocket, T0 + 10, {a}));
     QCOMPARE(model.rowCount(), 2);
     // Row 0 is the newest (b).
     QCOMPARE(model.row(1).requests[Pattern::ShortPoll], 4); // short poll: 4 requests brought "a"
@@ -172,9 +173,14 @@ void TestMessageRaceModel::requestsAreChargedToTheNextDelivery() {
         return model.index(row, MessageRaceModel::columnFor(p)).data().toString();
     };
     QCOMPARE(text(1, Pattern::ShortPoll), u"0.01 ms · 4 req"_s);
-    QCOMPARE(text(0, Pattern::ShortPoll), u"0.01 ms · same answer as #1"_s);
+    QCOMPARE(text(0, Pattern::ShortPoll), u"0.01 ms · same answer"_s);
+    QVERIFY(model.index(0, MessageRaceModel::columnFor(Pattern::ShortPoll))
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(u"in the same answer as message #1"_s));
     QCOMPARE(text(1, Pattern::LongPoll), u"0.01 ms · 1 req"_s);
-    QCOMPARE(text(1, Pattern::ServerSentEvents), u"0.01 ms · on the open connection"_s);
+    QCOMPARE(text(1, Pattern::ServerSentEvents), u"0.01 ms · open stream"_s);
+    QCOMPARE(text(1, Pattern::WebSocket), u"0.01 ms · open socket"_s);
     QCOMPARE(text(0, Pattern::LongPoll), u"—"_s);
 }
 
