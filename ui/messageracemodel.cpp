@@ -300,6 +300,15 @@ QVariant MessageRaceModel::headerData(int section, Qt::Orientation orientation, 
     const std::optional<Pattern> lane = patternAt(section);
     if (role == Qt::ForegroundRole && lane)
         return QBrush(PatternTheme::color(*lane));
+    if (role == Qt::ToolTipRole && section == IdColumn)
+        return tr("The server's message id. A run's first id is the moment it started, in µs "
+                  "since 1970, and each message adds 1: ids never repeat across restarts.");
+    if (role == Qt::ToolTipRole && section == FirstColumn)
+        return tr("The pattern that delivered first and its lead over the next. A lead under "
+                  "%1, or under %2 % of the winner's latency, is a tie: the window reads the "
+                  "lanes one after another and cannot tell who was first.")
+            .arg(Units::duration(TieFloorUs))
+            .arg(TieRelative * 100);
     if (role != Qt::DisplayRole)
         return {};
     if (lane)

@@ -61,14 +61,16 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
     // below both label rows (a newer guide must not cross an older label on the second row).
     const QPen guidePen(PatternTheme::publishGuide(), 1, dense ? Qt::SolidLine : Qt::DashLine);
     const double guideTop = dense ? h - 5 : LabelRows * row + 2;
-    std::vector<TimelineGeometry::Label> labels;
-    std::vector<size_t> labelled; // guide index of each label
+    TimelineGeometry::LabelPlacer placer(LabelRows, w, 7);
+    const double narrowest = fm.horizontalAdvance(QStringLiteral("…")) * 2;
+    int drawn = 0;
     for (size_t i = last; i > first; --i) {
         const TimelineGuide &guide = m_model->guides()[i - 1];
         const double x = std::round(g.xForTime(guide.publishedAtUs)) + 0.5;
         painter.setPen(guidePen);
         painter.drawLine(QPointF(x, guideTop), QPointF(x, h));
-        if (labels.size() >= 300 || x + 3 >= w)
+        // Measure only what has room (dense, most guides have none); no label cut by the left edge.
+        if (drawn >= 100 || x + 3 < 0 || placer.roomAt(x + 3) < narrowest)
             continue;
         const QString full = guide.text.left(60);
         const double fullWidth = std::min(MaxLabelPx, fm.horizontalAdvance(full));
@@ -78,17 +80,13 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
                 ? fullWidth
                 : std::min(fullWidth,
                            fm.horizontalAdvance(full.left(MinLabelChars) + QStringLiteral("…")));
-        labels.push_back({x + 3, fullWidth, minWidth});
-        labelled.push_back(i - 1);
-    }
-    const auto slots = TimelineGeometry::placeLabels(labels, LabelRows, w, 7);
-    painter.setPen(PatternTheme::publishGuide());
-    for (size_t k = 0; k < slots.size(); ++k) {
-        if (slots[k].row < 0)
+        const TimelineGeometry::LabelSlot slot = placer.place({x + 3, fullWidth, minWidth});
+        if (slot.row < 0)
             continue;
-        const QString full = m_model->guides()[labelled[k]].text.left(60);
-        painter.drawText(QPointF(labels[k].x, (slots[k].row + 1) * row - 1),
-                         fm.elidedText(full, Qt::ElideRight, slots[k].width + 0.5));
+        painter.setPen(PatternTheme::publishGuide());
+        painter.drawText(QPointF(x + 3, (slot.row + 1) * row - 1),
+                         fm.elidedText(full, Qt::ElideRight, slot.width + 0.5));
+        ++drawn;
     }
     painter.setPen(PatternTheme::laneSeparator());
     painter.drawLine(QPointF(0, h - 0.5), QPointF(w, h - 0.5));

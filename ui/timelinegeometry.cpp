@@ -104,18 +104,32 @@ TimelineGeometry::clusters(const std::vector<qint64> &sortedUs, double minApartP
 std::vector<TimelineGeometry::LabelSlot>
 TimelineGeometry::placeLabels(const std::vector<Label> &newestFirst, int rows, double right,
                               double gapPx) {
-    std::vector<LabelSlot> out(newestFirst.size());
-    std::vector<double> freeUntil(size_t(std::max(0, rows)), right);
-    for (size_t i = 0; i < newestFirst.size(); ++i) {
-        const Label &l = newestFirst[i];
-        for (size_t row = 0; row < freeUntil.size(); ++row) {
-            const double room = std::min(freeUntil[row], right) - l.x;
-            if (room < l.minWidth)
-                continue;
-            out[i] = {int(row), std::min(l.fullWidth, room)};
-            freeUntil[row] = l.x - gapPx;
-            break;
-        }
-    }
+    std::vector<LabelSlot> out;
+    out.reserve(newestFirst.size());
+    LabelPlacer placer(rows, right, gapPx);
+    for (const Label &l : newestFirst)
+        out.push_back(placer.place(l));
     return out;
+}
+
+TimelineGeometry::LabelPlacer::LabelPlacer(int rows, double right, double gapPx)
+    : m_freeUntil(size_t(std::max(0, rows)), right)
+    , m_gapPx(gapPx) {}
+
+TimelineGeometry::LabelSlot TimelineGeometry::LabelPlacer::place(const Label &l) {
+    for (size_t row = 0; row < m_freeUntil.size(); ++row) {
+        const double room = m_freeUntil[row] - l.x;
+        if (room < l.minWidth)
+            continue;
+        m_freeUntil[row] = l.x - m_gapPx;
+        return {int(row), std::min(l.fullWidth, room)};
+    }
+    return {};
+}
+
+double TimelineGeometry::LabelPlacer::roomAt(double x) const {
+    double most = 0;
+    for (const double f : m_freeUntil)
+        most = std::max(most, f - x);
+    return most;
 }

@@ -78,6 +78,18 @@ public:
     };
     static std::vector<LabelSlot> placeLabels(const std::vector<Label> &newestFirst, int rows,
                                               double right, double gapPx);
+    // The same, one label at a time (a painter can skip measuring what has no room anyway).
+    class LabelPlacer final {
+    public:
+        LabelPlacer(int rows, double right, double gapPx);
+        LabelSlot place(const Label &label);
+        // Labels starting at x get at most this much room on any row.
+        double roomAt(double x) const;
+
+    private:
+        std::vector<double> m_freeUntil;
+        double m_gapPx = 0;
+    };
 
     friend bool operator==(const TimelineGeometry &a, const TimelineGeometry &b) {
         return a.m_startUs == b.m_startUs && a.m_spanUs == b.m_spanUs && a.m_left == b.m_left &&
