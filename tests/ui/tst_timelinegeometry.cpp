@@ -23,6 +23,7 @@ private Q_SLOTS:
     void overlappingArrivalsCluster();
     void labelsAreWholeOrLeftOut_data();
     void labelsAreWholeOrLeftOut();
+    void labelRoomIsTheWidestRowsRoom();
 };
 
 void TestTimelineGeometry::timeToX_data() {
@@ -255,6 +256,15 @@ void TestTimelineGeometry::labelsAreWholeOrLeftOut() {
         QCOMPARE(got[i].row, expected[i].row);
         QCOMPARE(got[i].width, expected[i].width);
     }
+}
+
+void TestTimelineGeometry::labelRoomIsTheWidestRowsRoom() {
+    TimelineGeometry::LabelPlacer placer(2, 1000, 4);
+    QCOMPARE(placer.roomAt(700), 300.0);
+    QCOMPARE(placer.place({800, 60, 60}).row, 0);
+    QCOMPARE(placer.roomAt(700), 300.0); // the second row is still free to the right edge
+    QCOMPARE(placer.place({760, 60, 60}).row, 1);
+    QCOMPARE(placer.roomAt(700), 96.0); // the first row, up to the label at 800 less the gap
 }
 
 QTEST_APPLESS_MAIN(TestTimelineGeometry)
