@@ -138,12 +138,12 @@ void ServerBar::setStats(const ServerStats &stats) {
     QString counters =
         tr("%1 published · %2 connections")
             .arg(locale.toString(stats.messagesPublished), locale.toString(stats.connections));
-    // One of the others is always the request that asked for these figures; the tooltip names
-    // the rest (the bar has no room: the peers beside it are cut first).
+    // One of the others is always the request that asked for these figures ("stats"); the
+    // tooltip names the rest (the bar has no room: the peers beside it are cut first).
     if (unlisted > 0)
         counters +=
             QLatin1Char(' ') +
-            quiet(unlisted == 1 ? tr("(%1 clients + stats request)").arg(locale.toString(listed))
+            quiet(unlisted == 1 ? tr("(%1 clients + stats)").arg(locale.toString(listed))
                                 : tr("(%1 clients + %2 other)")
                                       .arg(locale.toString(listed), locale.toString(unlisted)));
     QString tip = tr("%1 message(s) published on this server; %2 open connection(s): %3 "

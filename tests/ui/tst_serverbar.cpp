@@ -44,7 +44,7 @@ void TestServerBar::serverBarNamesTheServerThreads() {
              qPrintable(bar.countersText()));
     stats.connections = 5;
     bar.setStats(stats);
-    QVERIFY2(bar.countersText().contains(QStringLiteral("(4 clients + stats request)")),
+    QVERIFY2(bar.countersText().contains(QStringLiteral("(4 clients + stats)")),
              qPrintable(bar.countersText()));
     QVERIFY(bar.countersToolTip().contains(QStringLiteral("/api/stats")));
 }
