@@ -79,6 +79,14 @@ void MessageRaceModel::setRunFirstId(quint64 firstId) {
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
+void MessageRaceModel::setRunFrom(const ServerStats &stats) {
+    const auto published = quint64(std::max<qint64>(0, stats.messagesPublished));
+    // Ids are a run's start time in µs plus a count: a first id below 1e12 is no such id.
+    const bool known =
+        stats.lastId + 1 > published && stats.lastId + 1 - published > 1'000'000'000'000;
+    setRunFirstId(known ? stats.lastId + 1 - published : 0);
+}
+
 QString MessageRaceModel::displayId(quint64 id) const {
     if (m_runFirstId == 0 || id < m_runFirstId)
         return QStringLiteral("#") + QString::number(id);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pattern.h"
+#include "serverstats.h"
 #include "trafficevent.h"
 
 #include <QtCore/QAbstractTableModel>
@@ -87,6 +88,9 @@ public:
     // Ids are the run's start time in µs plus a count; once known, ids are shown as "#N", the
     // message's number in the run. 0 = unknown: "#" and the full id.
     void setRunFirstId(quint64 firstId);
+    // The same from the server's /api/stats (lastId - messagesPublished + 1); a server that does
+    // not report both leaves ids in full.
+    void setRunFrom(const ServerStats &stats);
     QString displayId(quint64 id) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;

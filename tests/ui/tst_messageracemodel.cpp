@@ -199,6 +199,17 @@ void TestMessageRaceModel::idsAreNumberedInTheRunOnceItIsKnown() {
     QCOMPARE(model.index(0, MessageRaceModel::IdColumn).data().toString(), u"#6"_s);
     QCOMPARE(model.index(0, MessageRaceModel::columnFor(Pattern::ShortPoll)).data().toString(),
              u"0.01 ms · same answer as #5"_s);
+    // From the server's stats: 6 published, the last one first + 5.
+    ServerStats stats;
+    stats.lastId = first + 5;
+    stats.messagesPublished = 6;
+    model.setRunFirstId(0);
+    model.setRunFrom(stats);
+    QCOMPARE(model.index(0, MessageRaceModel::IdColumn).data().toString(), u"#6"_s);
+    // A server that does not say (older, or --server elsewhere): ids in full.
+    model.setRunFrom(ServerStats{});
+    QCOMPARE(model.index(0, MessageRaceModel::IdColumn).data().toString(), u"#1795825764616178"_s);
+    model.setRunFrom(stats);
     // The full id stays one hover away.
     QVERIFY(model.index(0, MessageRaceModel::IdColumn)
                 .data(Qt::ToolTipRole)
