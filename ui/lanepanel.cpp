@@ -12,11 +12,15 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
+#include <climits>
+
 using PushLab::Pattern;
 
 namespace {
 
 constexpr int CountColumns = 3; // the six counts in two rows
+constexpr std::array<const char *, 5> LatencyKeys{"min", "p50", "p95", "p99", "max"};
 
 } // namespace
 
@@ -76,8 +80,10 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
         // Until the stream says otherwise, a client waits the retry: every stream starts with.
         m_setting->setSpecialValueText(serverRetryText(PushLab::Wire::retryDefaultMs));
         m_setting->setValue(0);
-        m_setting->setToolTip(tr("Delay before reconnecting a dropped stream (0 = the server's "
-                                 "retry: value, %1 ms unless it sends another)")
+        m_setting->setToolTip(tr("Delay before reconnecting a dropped stream. At 0 the server "
+                                 "decides: every stream starts with a \"retry:\" line that "
+                                 "tells the client how long to wait (%1 ms unless the server "
+                                 "sends another). Any other value overrides it.")
                                   .arg(PushLab::Wire::retryDefaultMs));
         break;
     case Pattern::WebSocket:
@@ -87,15 +93,18 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
         m_setting->setPrefix(tr("reconnect "));
         m_setting->setSuffix(tr(" ms"));
         m_setting->setSpecialValueText(
-            tr("client's %1 ms").arg(WebSocketClient::defaultReconnectDelayMs));
+            tr("reconnect %1 ms (default)").arg(WebSocketClient::defaultReconnectDelayMs));
         m_setting->setValue(0);
         m_setting->setToolTip(tr("Delay before reconnecting a closed WebSocket, which then "
                                  "resumes with ?since=<last id> (WebSocket itself has no "
                                  "reconnection or resume: PushLab's client adds both)"));
         break;
     }
-    m_setting->setMinimumWidth(
-        m_setting->fontMetrics().horizontalAdvance(QStringLiteral("reconnect 60000 ms")) + 30);
+    // Wide enough for the longest value, and for the special text where there is one.
+    const QFontMetrics fm = m_setting->fontMetrics();
+    m_setting->setMinimumWidth(std::max(fm.horizontalAdvance(QStringLiteral("reconnect 60000 ms")),
+                                        fm.horizontalAdvance(m_setting->specialValueText())) +
+                               30);
     header->addWidget(m_setting);
 
     m_startStop = new QToolButton(this);
@@ -137,16 +146,17 @@ LanePanel::LanePanel(Pattern pattern, QWidget *parent)
     auto *latency = new QGridLayout;
     latency->setHorizontalSpacing(10);
     latency->setVerticalSpacing(0);
-    auto *latencyTitle = new QLabel(tr("Latency"), this);
+    auto *latencyTitle = new QLabel(tr("Latency ms"), this);
     latencyTitle->setToolTip(tr("Delivery latency: receive time minus the server's publish time"));
     latency->addWidget(latencyTitle, 0, 0);
-    m_latencyUnit = new QLabel(tr("ms"), this);
-    latency->addWidget(m_latencyUnit, 1, 0);
+    m_latencyCount = new QLabel(this);
+    m_latencyCount->setToolTip(tr("n: how many deliveries these figures come from"));
+    latency->addWidget(m_latencyCount, 1, 0);
     const QString names[] = {tr("min"), tr("p50"), tr("p95"), tr("p99"), tr("max")};
     QPalette grey = palette();
     grey.setColor(QPalette::WindowText, PatternTheme::axisText());
     latencyTitle->setPalette(grey);
-    m_latencyUnit->setPalette(grey);
+    m_latencyCount->setPalette(grey);
     for (int i = 0; i < 5; ++i) {
         auto *name = new QLabel(names[i], this);
         name->setPalette(grey);
@@ -193,7 +203,8 @@ void LanePanel::setRunning(bool running) {
 }
 
 QString LanePanel::serverRetryText(int ms) {
-    return tr("server's %1 ms").arg(ms);
+    // The spin box shows no prefix or suffix with its special text: say what the number is.
+    return tr("reconnect %1 ms (server)").arg(ms);
 }
 
 void LanePanel::setServerReconnectMs(int ms) {
@@ -230,17 +241,35 @@ void LanePanel::setSummary(const LatencySummary &s) {
                          .arg(s.duplicates)
                          .arg(s.gaps)
                          .arg(s.reconnects));
+    const QLocale locale;
+    m_latencyCount->setText(QStringLiteral("n=") + locale.toString(s.latencyCount));
     const double values[] = {s.minMs, s.p50Ms, s.p95Ms, s.p99Ms, s.maxMs};
+    const qint64 minSamples[] = {1, 1, MinSamplesP95, MinSamplesP99, 1};
     for (size_t i = 0; i < 5; ++i) {
-        // Units::milliseconds picks the digits; the unit is written once, in the first column.
-        m_latency[i]->setText(s.latencyCount ? Units::milliseconds(values[i]).chopped(3)
-                                             : QStringLiteral("–"));
+        const bool enough = s.latencyCount >= minSamples[i];
+        // Units::milliseconds picks the digits; the unit is written once, in the title.
+        m_latency[i]->setText(enough ? Units::milliseconds(values[i]).chopped(3)
+                                     : QStringLiteral("–"));
+        const QString name = QLatin1String(LatencyKeys[i]);
+        m_latency[i]->setToolTip(
+            enough
+                ? tr("%1 of %n deliveries", nullptr, int(std::min<qint64>(s.latencyCount, INT_MAX)))
+                      .arg(name)
+                : tr("%1 is shown from %2 deliveries on (n=%3 so far): with fewer it would "
+                     "only repeat the maximum")
+                      .arg(name)
+                      .arg(minSamples[i])
+                      .arg(s.latencyCount));
     }
 }
 
 QString LanePanel::countText(const QString &key) const {
-    if (key == QLatin1String("p50"))
-        return m_latency[1]->text();
+    if (key == QLatin1String("n"))
+        return m_latencyCount->text();
+    for (size_t i = 0; i < LatencyKeys.size(); ++i) {
+        if (key == QLatin1String(LatencyKeys[i]))
+            return m_latency[i]->text();
+    }
     const QLabel *l = m_counts.value(key);
     return l ? l->property("value").toString() : QString();
 }

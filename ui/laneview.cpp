@@ -138,7 +138,16 @@ void LaneView::paintEvent(QPaintEvent *) {
             const double x2 = std::min(w + 2, g.xForTime(s.isOpen() ? now : s.endUs));
             if (x2 < -1 || x1 > w + 1)
                 continue;
-            painter.fillRect(QRectF(x1, barTop, std::max(2.0, x2 - x1), barHeight),
+            const QRectF bar(x1, barTop, std::max(2.0, x2 - x1), barHeight);
+            if (s.isOpen() && !isStream) {
+                // A poll still waiting: stripes, so it reads neither as delivered (solid) nor
+                // as empty / timed out (faded).
+                painter.fillRect(bar, PatternTheme::waitingBrush(m_pattern));
+                painter.setPen(QPen(PatternTheme::color(m_pattern), 1));
+                painter.drawRect(bar.adjusted(0.5, 0.5, -0.5, -0.5));
+                continue;
+            }
+            painter.fillRect(bar,
                              PatternTheme::opaque(spanColor(m_pattern, s.outcome), background));
             // Back-to-back requests (long polls re-issued at once) would merge into one bar:
             // a hairline marks where each one starts.
@@ -168,24 +177,50 @@ void LaneView::paintEvent(QPaintEvent *) {
             painter.setFont(small);
             const QFontMetricsF fm(small);
             double labelFreeFrom = -1e9;
-            for (size_t i = first; i < last; ++i) {
-                const TimelineArrival &a = lane.arrivals[i];
-                const double x = g.xForTime(a.timeUs);
-                const double gx = g.xForTime(a.timeUs - a.latencyUs);
-                if (x - gx > 1) {
-                    painter.setPen(QPen(whisker, 1.5));
-                    painter.drawLine(QPointF(gx, markY), QPointF(x, markY));
+            // Several messages in one answer arrive at one instant: one dot per run of marks
+            // that would cover each other, with the number of messages in it.
+            std::vector<qint64> times;
+            times.reserve(last - first);
+            for (size_t i = first; i < last; ++i)
+                times.push_back(lane.arrivals[i].timeUs);
+            QFont countFont = small;
+            countFont.setBold(true);
+            for (const TimelineGeometry::Cluster &c : g.clusters(times, ArrivalDotPx)) {
+                qint64 minLatency = 0, maxLatency = 0;
+                for (size_t i = first + c.first; i < first + c.first + c.count; ++i) {
+                    const TimelineArrival &a = lane.arrivals[i];
+                    const double x = g.xForTime(a.timeUs);
+                    const double gx = g.xForTime(a.timeUs - a.latencyUs);
+                    if (x - gx > 1) {
+                        painter.setPen(QPen(whisker, 1.5));
+                        painter.drawLine(QPointF(gx, markY), QPointF(x, markY));
+                    }
+                    if (isStream) {
+                        // SSE: a tick on the one long bar per event.
+                        painter.setPen(QPen(Qt::white, 1.5));
+                        painter.drawLine(QPointF(x, barTop + 1),
+                                         QPointF(x, barTop + barHeight - 1));
+                    }
+                    minLatency =
+                        i == first + c.first ? a.latencyUs : std::min(minLatency, a.latencyUs);
+                    maxLatency = std::max(maxLatency, a.latencyUs);
                 }
-                if (isStream) {
-                    // SSE: a tick on the one long bar per event.
-                    painter.setPen(QPen(Qt::white, 1.5));
-                    painter.drawLine(QPointF(x, barTop + 1), QPointF(x, barTop + barHeight - 1));
-                }
+                const double x = g.xForTime(lane.arrivals[first + c.first].timeUs);
+                const double radius = c.count > 1 ? 8 : 5;
                 painter.setPen(QPen(Qt::white, 1.5));
                 painter.setBrush(color);
-                painter.drawEllipse(QPointF(x, markY), 5, 5);
-                const QString label = Units::duration(a.latencyUs);
-                const double labelX = x + 8;
+                painter.drawEllipse(QPointF(x, markY), radius, radius);
+                if (c.count > 1) {
+                    painter.setFont(countFont);
+                    painter.drawText(QRectF(x - radius, markY - radius, 2 * radius, 2 * radius),
+                                     Qt::AlignCenter, QString::number(c.count));
+                    painter.setFont(small);
+                }
+                // A range only where the figures differ as written.
+                QString label = Units::duration(minLatency);
+                if (const QString high = Units::duration(maxLatency); high != label)
+                    label += QStringLiteral(" – ") + high;
+                const double labelX = x + radius + 3;
                 if (labelX > labelFreeFrom) {
                     const double lw = fm.horizontalAdvance(label);
                     painter.setPen(color.darker(130));
@@ -328,14 +363,28 @@ QString LaneView::toolTipAt(QPointF pos) const {
     case TimelineHit::Kind::None:
     case TimelineHit::Kind::Guide:
         return {};
-    case TimelineHit::Kind::Arrival:
-        return tr("<b>%1</b> delivered message <b>#%2</b><br>“%3”<br>latency <b>%4</b><br>"
-                  "status %5, %6 in that response/event")
-            .arg(name)
-            .arg(hit.arrival.id)
-            .arg(hit.guide.text.left(200).toHtmlEscaped(), Units::duration(hit.arrival.latencyUs))
-            .arg(hit.arrival.status ? QString::number(hit.arrival.status) : tr("stream"),
-                 Units::bytes(double(hit.arrival.bytes)));
+    case TimelineHit::Kind::Arrival: {
+        // The other messages the same answer brought share its instant (and its dot).
+        const TimelineLane &lane = m_model->lane(m_pattern);
+        const auto [first, last] =
+            m_model->arrivalRange(m_pattern, hit.arrival.timeUs, hit.arrival.timeUs);
+        const auto together = std::count_if(
+            lane.arrivals.begin() + qsizetype(first), lane.arrivals.begin() + qsizetype(last),
+            [&hit](const TimelineArrival &a) { return a.timeUs == hit.arrival.timeUs; });
+        QString text =
+            tr("<b>%1</b> delivered message <b>#%2</b><br>“%3”<br>latency <b>%4</b><br>"
+               "status %5, %6 in that response/event")
+                .arg(name)
+                .arg(hit.arrival.id)
+                .arg(hit.guide.text.left(200).toHtmlEscaped(),
+                     Units::duration(hit.arrival.latencyUs))
+                .arg(hit.arrival.status ? QString::number(hit.arrival.status) : tr("stream"),
+                     Units::bytes(double(hit.arrival.bytes)));
+        if (together > 1)
+            text += tr("<br>one of <b>%1</b> messages that arrived together (one answer)")
+                        .arg(together);
+        return text;
+    }
     case TimelineHit::Kind::Marker:
         return tr("<b>%1</b>: %2").arg(name, hit.marker.detail.toHtmlEscaped());
     case TimelineHit::Kind::Span: {

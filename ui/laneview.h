@@ -17,6 +17,8 @@ class LaneView final : public QWidget {
 public:
     // Room right of "now" for the labels of the newest arrivals.
     static constexpr int RightMargin = 72;
+    // An arrival's dot; marks closer than this are drawn as one dot with a count.
+    static constexpr double ArrivalDotPx = 10;
 
     LaneView(PushLab::Pattern pattern, const TimelineModel *model, TimelineViewport *viewport,
              QWidget *parent = nullptr);

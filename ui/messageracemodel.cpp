@@ -7,6 +7,7 @@
 #include <QtGui/QFont>
 
 #include <algorithm>
+#include <cmath>
 
 using PushLab::Pattern;
 using Kind = TrafficEvent::Kind;
@@ -35,6 +36,27 @@ qint64 MessageRaceModel::Row::leadUs() const {
     return second < 0 ? -1 : second - first;
 }
 
+qint64 MessageRaceModel::tieThresholdUs(qint64 winnerLatencyUs) {
+    return std::max(TieFloorUs, qint64(std::llround(TieRelative *
+                                                    double(std::max<qint64>(0, winnerLatencyUs)))));
+}
+
+std::vector<Pattern> MessageRaceModel::Row::tied() const {
+    std::vector<Pattern> out;
+    const auto w = winner();
+    if (!w)
+        return out;
+    const qint64 first = latencyUs[*w];
+    const qint64 threshold = tieThresholdUs(first);
+    for (Pattern p : PushLab::allPatterns) {
+        if (latencyUs[p] >= 0 && latencyUs[p] - first < threshold)
+            out.push_back(p);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [this](Pattern a, Pattern b) { return latencyUs[a] < latencyUs[b]; });
+    return out;
+}
+
 MessageRaceModel::MessageRaceModel(QObject *parent)
     : QAbstractTableModel(parent) {}
 
@@ -49,6 +71,28 @@ void MessageRaceModel::addPublished(const DeliveredMessage &message) {
     ensureRow(message);
 }
 
+void MessageRaceModel::setRunFirstId(quint64 firstId) {
+    if (firstId == m_runFirstId)
+        return;
+    m_runFirstId = firstId;
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+void MessageRaceModel::setRunFrom(const ServerStats &stats) {
+    const auto published = quint64(std::max<qint64>(0, stats.messagesPublished));
+    // Ids are a run's start time in µs plus a count: a first id below 1e12 is no such id.
+    const bool known =
+        stats.lastId + 1 > published && stats.lastId + 1 - published > 1'000'000'000'000;
+    setRunFirstId(known ? stats.lastId + 1 - published : 0);
+}
+
+QString MessageRaceModel::displayId(quint64 id) const {
+    if (m_runFirstId == 0 || id < m_runFirstId)
+        return QStringLiteral("#") + QString::number(id);
+    return QStringLiteral("#") + QString::number(id - m_runFirstId + 1);
+}
+
 void MessageRaceModel::addTrafficEvent(const TrafficEvent &event) {
     const Pattern lane = event.pattern;
     if (event.kind == Kind::RequestSent) {
@@ -57,6 +101,7 @@ void MessageRaceModel::addTrafficEvent(const TrafficEvent &event) {
     }
     if (event.kind != Kind::ResponseReceived && event.kind != Kind::EventReceived)
         return;
+    quint64 firstOfAnswer = 0; // the first message this answer brought to this lane
     for (const DeliveredMessage &m : event.messages) {
         const int r = ensureRow(m);
         if (r < 0)
@@ -67,8 +112,12 @@ void MessageRaceModel::addTrafficEvent(const TrafficEvent &event) {
         row.latencyUs[lane] = event.timeUs - m.publishedAtUs;
         // The requests spent waiting go to the first message they brought.
         row.requests[lane] = m_requestsSinceDelivery[lane];
+        row.sameAnswerAs[lane] = firstOfAnswer;
+        if (firstOfAnswer == 0)
+            firstOfAnswer = m.id;
         m_requestsSinceDelivery[lane] = 0;
-        Q_EMIT dataChanged(index(r, columnFor(event.pattern)), index(r, FirstColumn));
+        // Every lane column: a new latency can make or break a tie (bold).
+        Q_EMIT dataChanged(index(r, FirstPatternColumn), index(r, FirstColumn));
     }
 }
 
@@ -120,6 +169,70 @@ int MessageRaceModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QString MessageRaceModel::laneText(const Row &r, Pattern lane) const {
+    if (r.latencyUs[lane] < 0)
+        return QStringLiteral("—");
+    // Short: the column is narrow, the tooltip says the rest. A 16-digit id would not fit.
+    QString how;
+    if (r.sameAnswerAs[lane] != 0)
+        how = m_runFirstId ? tr("same answer as %1").arg(displayId(r.sameAnswerAs[lane]))
+                           : tr("same answer");
+    else if (r.requests[lane] == 0)
+        how = noRequestText(lane);
+    else
+        how = tr("%n req", nullptr, r.requests[lane]);
+    return QString(Units::duration(r.latencyUs[lane]) + QStringLiteral(" · ") + how);
+}
+
+QString MessageRaceModel::noRequestText(Pattern lane) {
+    switch (lane) {
+    case Pattern::ServerSentEvents:
+        return tr("open stream");
+    case Pattern::WebSocket:
+        return tr("open socket");
+    case Pattern::ShortPoll:
+    case Pattern::LongPoll:
+        break; // a poll's delivery always follows a request: not seen
+    }
+    return tr("no new request");
+}
+
+QString MessageRaceModel::laneToolTip(const Row &r, Pattern lane) const {
+    const QString name = PushLab::patternName(lane);
+    if (r.latencyUs[lane] < 0)
+        return tr("%1: not delivered yet").arg(name);
+    const QString latency = Units::duration(r.latencyUs[lane]);
+    if (r.sameAnswerAs[lane] != 0)
+        return tr("%1: delivered %2 after publishing, in the same answer as message %3: the "
+                  "requests that answer cost are counted on %3")
+            .arg(name, latency, displayId(r.sameAnswerAs[lane]));
+    if (r.requests[lane] == 0)
+        return tr("%1: delivered %2 after publishing over the connection that was already open: "
+                  "no request was sent for it")
+            .arg(name, latency);
+    return tr("%1: delivered %2 after publishing; %n request(s) sent since its previous "
+              "delivery",
+              nullptr, r.requests[lane])
+        .arg(name, latency);
+}
+
+QString MessageRaceModel::winnerText(const Row &r) const {
+    const auto winner = r.winner();
+    if (!winner)
+        return tr("waiting…");
+    const std::vector<Pattern> tied = r.tied();
+    if (tied.size() > 1) {
+        QStringList names;
+        for (Pattern p : tied)
+            names.append(PushLab::patternName(p));
+        return tr("tie: %1").arg(names.join(QStringLiteral(", ")));
+    }
+    const qint64 lead = r.leadUs();
+    if (lead < 0)
+        return PushLab::patternName(*winner);
+    return tr("%1, %2 ahead").arg(PushLab::patternName(*winner), Units::duration(lead));
+}
+
 QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
@@ -128,48 +241,47 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
     const std::optional<Pattern> lane = patternAt(column);
     const bool isLane = lane.has_value();
     const auto winner = r.winner();
+    const auto isTied = [&r](Pattern p) {
+        const std::vector<Pattern> t = r.tied();
+        return std::find(t.begin(), t.end(), p) != t.end();
+    };
 
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
         case IdColumn:
-            return QString::number(r.id);
+            return displayId(r.id);
         case TextColumn:
             return r.text.left(200);
-        case FirstColumn: {
-            if (!winner)
-                return tr("waiting…");
-            const qint64 lead = r.leadUs();
-            if (lead < 0)
-                return PushLab::patternName(*winner);
-            return tr("%1, %2 ahead").arg(PushLab::patternName(*winner), Units::duration(lead));
-        }
+        case FirstColumn:
+            return winnerText(r);
         default:
-            if (!lane)
-                return {};
-            if (r.latencyUs[*lane] < 0)
-                return QStringLiteral("—");
-            return QString(Units::duration(r.latencyUs[*lane]) + QStringLiteral(" · ") +
-                           tr("%n req", nullptr, r.requests[*lane]));
+            return lane ? QVariant(laneText(r, *lane)) : QVariant();
         }
     case Qt::ToolTipRole:
+        if (column == IdColumn)
+            return tr("Message id %1. The server numbers a run's messages from the time it "
+                      "started (µs since 1970), so ids never repeat across restarts.")
+                .arg(r.id);
         if (column == TextColumn)
             return r.text.left(2000);
         if (isLane)
-            return tr("%1: delivered %2 after publishing; %3 request(s) sent since its "
-                      "previous delivery")
-                .arg(PushLab::patternName(*lane),
-                     r.latencyUs[*lane] < 0 ? tr("not yet") : Units::duration(r.latencyUs[*lane]))
-                .arg(r.requests[*lane]);
+            return laneToolTip(r, *lane);
+        if (column == FirstColumn && winner)
+            return tr("A lead under %1 (or under %2 % of the winner's latency, whichever is "
+                      "more) is a tie: below that the window cannot tell who was first, since "
+                      "it reads the lanes one after another.")
+                .arg(Units::duration(TieFloorUs))
+                .arg(TieRelative * 100);
         return {};
     case Qt::ForegroundRole:
         if (isLane && r.latencyUs[*lane] >= 0)
             return QBrush(PatternTheme::color(*lane));
-        if (column == FirstColumn && winner)
+        if (column == FirstColumn && winner && !r.isTie())
             return QBrush(PatternTheme::color(*winner));
         return {};
     case Qt::FontRole:
-        if ((isLane && winner && *winner == *lane) || (column == FirstColumn && winner)) {
+        if ((isLane && winner && isTied(*lane)) || (column == FirstColumn && winner)) {
             QFont f;
             f.setBold(true);
             return f;
@@ -183,7 +295,8 @@ QVariant MessageRaceModel::data(const QModelIndex &index, int role) const {
     case RequestsRole:
         return isLane ? QVariant(r.requests[*lane]) : QVariant();
     case WinnerRole:
-        return winner ? QVariant::fromValue(*winner) : QVariant();
+        // Only a real win: a tie has no winner.
+        return winner && !r.isTie() ? QVariant::fromValue(*winner) : QVariant();
     default:
         return {};
     }
@@ -195,6 +308,15 @@ QVariant MessageRaceModel::headerData(int section, Qt::Orientation orientation, 
     const std::optional<Pattern> lane = patternAt(section);
     if (role == Qt::ForegroundRole && lane)
         return QBrush(PatternTheme::color(*lane));
+    if (role == Qt::ToolTipRole && section == IdColumn)
+        return tr("The server's message id. A run's first id is the moment it started, in µs "
+                  "since 1970, and each message adds 1: ids never repeat across restarts.");
+    if (role == Qt::ToolTipRole && section == FirstColumn)
+        return tr("The pattern that delivered first and its lead over the next. A lead under "
+                  "%1, or under %2 % of the winner's latency, is a tie: the window reads the "
+                  "lanes one after another and cannot tell who was first.")
+            .arg(Units::duration(TieFloorUs))
+            .arg(TieRelative * 100);
     if (role != Qt::DisplayRole)
         return {};
     if (lane)

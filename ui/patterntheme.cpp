@@ -44,6 +44,10 @@ QColor PatternTheme::laneBackground(Pattern p) {
     return opaque(tint(p), timelineBackground());
 }
 
+QBrush PatternTheme::waitingBrush(Pattern p) {
+    return QBrush(color(p), Qt::BDiagPattern);
+}
+
 QColor PatternTheme::publishGuide() {
     return QColor(0x3a, 0x40, 0x4c);
 }

@@ -2,6 +2,7 @@
 
 #include "pattern.h"
 
+#include <QtGui/QBrush>
 #include <QtGui/QColor>
 
 // The window's small named theme. Each pattern has one fixed colour, used for its lane, its
@@ -20,6 +21,8 @@ public:
     static QColor opaque(const QColor &over, const QColor &under);
     // A lane's background: its tint over the timeline background.
     static QColor laneBackground(PushLab::Pattern p);
+    // A request still waiting for its answer (a parked long poll): the hue in opaque stripes.
+    static QBrush waitingBrush(PushLab::Pattern p);
 
     static QColor publishGuide();   // the vertical line at a message's publish moment
     static QColor errorColor();     // errors, gaps

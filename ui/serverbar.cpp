@@ -52,6 +52,7 @@ ServerBar::ServerBar(QWidget *parent)
     layout->addSpacing(12);
     layout->addWidget(m_peers, 1);
     m_counters = new QLabel(this);
+    m_counters->setTextFormat(Qt::RichText);
     m_counters->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     // The peers line grows with every client: it takes the room the buttons and the counters
     // leave and is cut rather than widening the window (its tooltip lists every peer).
@@ -129,12 +130,32 @@ void ServerBar::setStats(const ServerStats &stats) {
     m_peers->setText(text);
     m_peers->setToolTip(details.isEmpty() ? QString() : details.join(QStringLiteral("<br>")));
     const qsizetype threads = stats.connectionsPerThread.size();
+    // The server counts every open connection, the bar lists only the pattern clients (polling,
+    // waiting, streaming): say what the rest are, or "6 connections" beside 4 listed reads like
+    // a miscount.
+    const qint64 listed = listedAll ? qint64(stats.peers.size()) : stats.peersTotal;
+    const qint64 unlisted = qMax<qint64>(0, stats.connections - listed);
     QString counters =
         tr("%1 published · %2 connections")
             .arg(locale.toString(stats.messagesPublished), locale.toString(stats.connections));
-    QString tip = tr("%1 message(s) published on this server; %2 open connection(s)")
+    // One of the others is always the request that asked for these figures ("stats"); the
+    // tooltip names the rest (the bar has no room: the peers beside it are cut first).
+    if (unlisted > 0)
+        counters +=
+            QLatin1Char(' ') +
+            quiet(unlisted == 1 ? tr("(%1 clients + stats)").arg(locale.toString(listed))
+                                : tr("(%1 clients + %2 other)")
+                                      .arg(locale.toString(listed), locale.toString(unlisted)));
+    QString tip = tr("%1 message(s) published on this server; %2 open connection(s): %3 "
+                     "pattern client(s), listed on the left (polling, waiting or streaming), "
+                     "and %4 other: this window's once-a-second GET /api/stats, which brought "
+                     "these figures, and any connection that asks for something else or sits "
+                     "idle between requests (the one the composer publishes on, a browser's "
+                     "page)")
                       .arg(stats.messagesPublished)
-                      .arg(stats.connections);
+                      .arg(stats.connections)
+                      .arg(listed)
+                      .arg(unlisted);
     if (threads > 1) {
         counters += tr(" · %1 threads").arg(threads);
         QStringList perThread;
@@ -164,4 +185,8 @@ QString ServerBar::peersToolTip() const {
 
 QString ServerBar::countersText() const {
     return m_counters->text();
+}
+
+QString ServerBar::countersToolTip() const {
+    return m_counters->toolTip();
 }

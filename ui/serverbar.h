@@ -26,6 +26,7 @@ public:
     QString peersText() const;
     QString peersToolTip() const;
     QString countersText() const;
+    QString countersToolTip() const;
 
     // "PushLab/..." User-Agents are the window's own lanes (or pushlab-cli).
     static bool isPushLabPeer(const ServerStats::Peer &peer);

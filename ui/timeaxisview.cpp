@@ -23,7 +23,7 @@ TimeAxisView::TimeAxisView(const TimelineModel *model, TimelineViewport *viewpor
 }
 
 QSize TimeAxisView::sizeHint() const {
-    return {800, 2 * fontMetrics().height() + 10};
+    return {800, (LabelRows + 1) * fontMetrics().height() + 10};
 }
 
 void TimeAxisView::paintEvent(QPaintEvent *) {
@@ -45,7 +45,10 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
             painter.drawText(QPointF(x - lw / 2, h - 7), label);
     }
 
-    // Message labels on the upper row, left-aligned on their guides, skipping what would overlap.
+    // Message labels on the two upper rows, left-aligned on their guides. A label is shown
+    // whole (a long one cut no shorter than MinLabelChars) or left out, never cut to a stub
+    // like "wind…": the second row takes what the first has no room for, and a message left
+    // out still explains itself on hover.
     QFont f = font();
     f.setBold(true);
     painter.setFont(f);
@@ -54,28 +57,35 @@ void TimeAxisView::paintEvent(QPaintEvent *) {
     const auto [first, last] = m_model->guideRange(from, to);
     // When dense, only the newest labels are legible: walk backwards from the newest.
     const bool dense = double(last - first) > w / 6;
-    // Dense: a rug of short ticks under the labels; otherwise the start of each guide line.
+    // Dense: a rug of short ticks under the labels; otherwise the start of each guide line,
+    // below both label rows (a newer guide must not cross an older label on the second row).
     const QPen guidePen(PatternTheme::publishGuide(), 1, dense ? Qt::SolidLine : Qt::DashLine);
-    const double guideTop = dense ? h - 5 : row + 2;
-    double freeUntil = 1e12;
+    const double guideTop = dense ? h - 5 : LabelRows * row + 2;
+    TimelineGeometry::LabelPlacer placer(LabelRows, w, 7);
+    const double narrowest = fm.horizontalAdvance(QStringLiteral("…")) * 2;
     int drawn = 0;
     for (size_t i = last; i > first; --i) {
         const TimelineGuide &guide = m_model->guides()[i - 1];
         const double x = std::round(g.xForTime(guide.publishedAtUs)) + 0.5;
         painter.setPen(guidePen);
         painter.drawLine(QPointF(x, guideTop), QPointF(x, h));
-        if (drawn >= 100 || x + 3 >= w)
+        // Measure only what has room (dense, most guides have none); no label cut by the left edge.
+        if (drawn >= 100 || x + 3 < 0 || placer.roomAt(x + 3) < narrowest)
             continue;
-        // Elide to the room left before the next (newer) label.
-        const double room = std::min({freeUntil, w, x + 200}) - x - 6;
         const QString full = guide.text.left(60);
-        // Dense, only whole labels: a row of "Auto …" stubs helps nobody.
-        if (room <
-            (dense ? fm.horizontalAdvance(full) : std::min(48.0, fm.horizontalAdvance(full))))
+        const double fullWidth = std::min(MaxLabelPx, fm.horizontalAdvance(full));
+        // Dense, only whole labels: a row of cut "Auto …" helps nobody.
+        const double minWidth =
+            dense || full.size() <= MinLabelChars
+                ? fullWidth
+                : std::min(fullWidth,
+                           fm.horizontalAdvance(full.left(MinLabelChars) + QStringLiteral("…")));
+        const TimelineGeometry::LabelSlot slot = placer.place({x + 3, fullWidth, minWidth});
+        if (slot.row < 0)
             continue;
         painter.setPen(PatternTheme::publishGuide());
-        painter.drawText(QPointF(x + 3, row - 1), fm.elidedText(full, Qt::ElideRight, room));
-        freeUntil = x - 4;
+        painter.drawText(QPointF(x + 3, (slot.row + 1) * row - 1),
+                         fm.elidedText(full, Qt::ElideRight, slot.width + 0.5));
         ++drawn;
     }
     painter.setPen(PatternTheme::laneSeparator());

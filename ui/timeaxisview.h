@@ -12,6 +12,13 @@ class TimeAxisView final : public QWidget {
     Q_DISABLE_COPY_MOVE(TimeAxisView)
 
 public:
+    // Message labels: two rows of them above the ticks; a long text is cut no shorter than
+    // MinLabelChars characters (a shorter one is shown whole or not at all), none wider than
+    // MaxLabelPx.
+    static constexpr int LabelRows = 2;
+    static constexpr qsizetype MinLabelChars = 16;
+    static constexpr double MaxLabelPx = 200;
+
     TimeAxisView(const TimelineModel *model, TimelineViewport *viewport, QWidget *parent = nullptr);
 
     QSize sizeHint() const override;

@@ -84,3 +84,52 @@ std::vector<qint64> TimelineGeometry::ticks(double minSpacingPx) const {
         out.push_back(t);
     return out;
 }
+
+std::vector<TimelineGeometry::Cluster>
+TimelineGeometry::clusters(const std::vector<qint64> &sortedUs, double minApartPx) const {
+    std::vector<Cluster> out;
+    for (size_t i = 0; i < sortedUs.size(); ++i) {
+        // Measured from the run's first mark, not the previous one: a steady stream of marks
+        // 1 px apart makes many small runs, not one run across the lane.
+        if (!out.empty() &&
+            xForTime(sortedUs[i]) - xForTime(sortedUs[out.back().first]) < minApartPx) {
+            ++out.back().count;
+            continue;
+        }
+        out.push_back({i, 1});
+    }
+    return out;
+}
+
+std::vector<TimelineGeometry::LabelSlot>
+TimelineGeometry::placeLabels(const std::vector<Label> &newestFirst, int rows, double right,
+                              double gapPx) {
+    std::vector<LabelSlot> out;
+    out.reserve(newestFirst.size());
+    LabelPlacer placer(rows, right, gapPx);
+    for (const Label &l : newestFirst)
+        out.push_back(placer.place(l));
+    return out;
+}
+
+TimelineGeometry::LabelPlacer::LabelPlacer(int rows, double right, double gapPx)
+    : m_freeUntil(size_t(std::max(0, rows)), right)
+    , m_gapPx(gapPx) {}
+
+TimelineGeometry::LabelSlot TimelineGeometry::LabelPlacer::place(const Label &l) {
+    for (size_t row = 0; row < m_freeUntil.size(); ++row) {
+        const double room = m_freeUntil[row] - l.x;
+        if (room < l.minWidth)
+            continue;
+        m_freeUntil[row] = l.x - m_gapPx;
+        return {int(row), std::min(l.fullWidth, room)};
+    }
+    return {};
+}
+
+double TimelineGeometry::LabelPlacer::roomAt(double x) const {
+    double most = 0;
+    for (const double f : m_freeUntil)
+        most = std::max(most, f - x);
+    return most;
+}

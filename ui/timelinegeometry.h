@@ -52,6 +52,45 @@ public:
     qint64 tickStepUs(double minSpacingPx) const;
     std::vector<qint64> ticks(double minSpacingPx) const;
 
+    // Marks drawn closer than minApartPx hide each other: the messages one short-poll answer
+    // brings arrive at the same instant, and five dots on one spot read as one. Runs of sorted
+    // instants within minApartPx of their run's first, as index ranges [first, first + count).
+    struct Cluster {
+        size_t first = 0;
+        size_t count = 0;
+        friend bool operator==(const Cluster &a, const Cluster &b) {
+            return a.first == b.first && a.count == b.count;
+        }
+    };
+    std::vector<Cluster> clusters(const std::vector<qint64> &sortedUs, double minApartPx) const;
+
+    // Text labels left-aligned at their x, newest first, on `rows` rows: each goes on the first
+    // row where at least its minWidth fits before the next newer label on that row (and before
+    // right), drawn at its full width or cut to the room; row -1 = left out (too crowded).
+    struct Label {
+        double x = 0;
+        double fullWidth = 0;
+        double minWidth = 0;
+    };
+    struct LabelSlot {
+        int row = -1;
+        double width = 0;
+    };
+    static std::vector<LabelSlot> placeLabels(const std::vector<Label> &newestFirst, int rows,
+                                              double right, double gapPx);
+    // The same, one label at a time (a painter can skip measuring what has no room anyway).
+    class LabelPlacer final {
+    public:
+        LabelPlacer(int rows, double right, double gapPx);
+        LabelSlot place(const Label &label);
+        // Labels starting at x get at most this much room on any row.
+        double roomAt(double x) const;
+
+    private:
+        std::vector<double> m_freeUntil;
+        double m_gapPx = 0;
+    };
+
     friend bool operator==(const TimelineGeometry &a, const TimelineGeometry &b) {
         return a.m_startUs == b.m_startUs && a.m_spanUs == b.m_spanUs && a.m_left == b.m_left &&
                a.m_width == b.m_width;

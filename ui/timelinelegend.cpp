@@ -48,7 +48,7 @@ void TimelineLegend::paintEvent(QPaintEvent *) {
         painter.drawEllipse(QPointF(x + 4, cy), 4, 4);
         x += 11;
     }
-    label(tr("delivered (line from publish = latency)"));
+    label(tr("arrived (line = latency)"));
 
     const Pattern sample = Pattern::LongPoll;
     painter.fillRect(QRectF(x, cy - 4, 22, 8), PatternTheme::color(sample));
@@ -57,6 +57,14 @@ void TimelineLegend::paintEvent(QPaintEvent *) {
     painter.fillRect(QRectF(x, cy - 4, 22, 8), PatternTheme::mutedColor(sample));
     x += 27;
     label(tr("empty / timed out"));
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.fillRect(QRectF(x, cy - 4, 22, 8), PatternTheme::waitingBrush(sample));
+    painter.setPen(PatternTheme::color(sample));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(x + 0.5, cy - 3.5, 21, 7));
+    painter.setRenderHint(QPainter::Antialiasing);
+    x += 27;
+    label(tr("waiting"));
     painter.fillRect(QRectF(x, cy - 4, 22, 8), PatternTheme::errorColor());
     x += 27;
     label(tr("failed"));

@@ -20,10 +20,16 @@ TimelinePane::TimelinePane(const TimelineModel *model, TimelineViewport *viewpor
     grid->setHorizontalSpacing(0);
     grid->setVerticalSpacing(0); // the guides run on unbroken from lane to lane
 
+    // Words, not symbols: a newcomer reads this before anything else on the timeline.
     auto *corner = new QLabel(tr("<b>Same messages, four ways</b><br>"
-                                 "<span style='color:%1'>publish ┆ → arrival ●</span>")
+                                 "<span style='color:%1'>dashed line: published · dot: "
+                                 "arrived</span>")
                                   .arg(PatternTheme::axisText().name()),
                               this);
+    corner->setToolTip(tr("Each message gets a dashed line across every lane at the moment it "
+                          "was published. A dot in a lane is its arrival there; the line from "
+                          "the dashed line to the dot, and the figure beside it, is how long "
+                          "that pattern took."));
     corner->setTextFormat(Qt::RichText);
     corner->setContentsMargins(8, 0, 4, 0);
     grid->addWidget(corner, 0, 0);

@@ -9,6 +9,7 @@
 #include "composer.h"
 #include "laneview.h"
 #include "mainwindow.h"
+#include "messageracemodel.h"
 #include "serverhost.h"
 
 #include <QtCore/QCommandLineParser>
@@ -21,6 +22,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <malloc.h>
+#include <vector>
 
 using PushLab::Pattern;
 
@@ -188,6 +190,28 @@ int main(int argc, char *argv[]) {
                     qPrintable(PushLab::patternName(p)), s.messages, s.requests, s.p50Ms, s.p99Ms,
                     s.missing);
     }
+    // The Messages tab's verdicts: how often the lead between the first two lanes is one the
+    // window can measure (MessageRaceModel's tie rule), over the rows it keeps.
+    const MessageRaceModel *race = window.raceModel();
+    std::vector<qint64> leads;
+    qint64 ties = 0;
+    for (int r = 0; r < race->rowCount(); ++r) {
+        const MessageRaceModel::Row &row = race->row(r);
+        const bool all = std::all_of(row.latencyUs.begin(), row.latencyUs.end(),
+                                     [](qint64 l) { return l >= 0; });
+        if (!all)
+            continue;
+        leads.push_back(row.leadUs());
+        ties += row.isTie() ? 1 : 0;
+    }
+    std::sort(leads.begin(), leads.end());
+    const auto leadAt = [&leads](double q) {
+        return leads.empty() ? 0.0 : double(leads[size_t(q * double(leads.size() - 1))]) / 1000;
+    };
+    std::printf("race: %zu messages delivered to every lane, %lld ties, %lld wins; lead of the "
+                "first over the second p10 %.3f ms p50 %.3f ms p90 %.3f ms p99 %.3f ms\n",
+                leads.size(), ties, qint64(leads.size()) - ties, leadAt(0.1), leadAt(0.5),
+                leadAt(0.9), leadAt(0.99));
     window.close();
     host.stop();
     return 0;

@@ -38,6 +38,7 @@
 #include <memory>
 
 using PushLab::Pattern;
+using namespace Qt::StringLiterals;
 
 class TestMainWindow final : public QObject {
     Q_OBJECT
@@ -53,8 +54,6 @@ private Q_SLOTS:
     void exportWritesTheLog();
     void closeStreamsMakesSseReconnectWithoutLoss();
     void browserPeersAreToldApart();
-    void serverBarNamesTheServerThreads();
-    void serverBarCountsACrowdFromTheServersTotals();
     void portInUseOffersAnotherPort();
     void laneSettingsSurviveARestart();
     void laneSettingsFollowTheWireContract();
@@ -62,6 +61,7 @@ private Q_SLOTS:
     void crowdTabWatchesTheSameServer();
     void repaintsAreThrottledNotPerMessage();
     void screenshotAfterRealTraffic();
+    void burstSharesOneShortPollAnswer();
 
 private:
     // Waits until every lane can see a message published now (the short poll knows "now",
@@ -141,6 +141,12 @@ void TestMainWindow::typedMessageReachesAllThreeLanes() {
         QTRY_COMPARE(m_window->lanePanel(p)->countText(QStringLiteral("messages")),
                      QStringLiteral("1"));
         QVERIFY(m_window->laneSummary(p).latencyCount == 1);
+        // One sample: its count is shown, and no tail percentiles are made up from it.
+        LanePanel *panel = m_window->lanePanel(p);
+        QCOMPARE(panel->countText(QStringLiteral("n")), QStringLiteral("n=1"));
+        QCOMPARE(panel->countText(QStringLiteral("p95")), QStringLiteral("–"));
+        QCOMPARE(panel->countText(QStringLiteral("p99")), QStringLiteral("–"));
+        QVERIFY(panel->countText(QStringLiteral("p50")) != QStringLiteral("–"));
     }
     // Exactly one message went over the wire, and the race table says who won.
     QCOMPARE(m_server->log().publishedCount(), qint64(1));
@@ -310,55 +316,6 @@ void TestMainWindow::browserPeersAreToldApart() {
     browser.abort();
 }
 
-void TestMainWindow::serverBarNamesTheServerThreads() {
-    ServerBar bar;
-    ServerStats stats;
-    stats.messagesPublished = 3;
-    stats.connections = 4;
-    stats.connectionsPerThread = {3, 1};
-    bar.setStats(stats);
-    QCOMPARE(bar.countersText(), QStringLiteral("3 published · 4 connections · 2 threads"));
-    stats.connectionsPerThread = {4}; // one thread, or a server that does not say
-    bar.setStats(stats);
-    QCOMPARE(bar.countersText(), QStringLiteral("3 published · 4 connections"));
-}
-
-void TestMainWindow::serverBarCountsACrowdFromTheServersTotals() {
-    // 2,001 streams, of which the server listed 2: the bar shows the server's totals, not a
-    // count of the listed peers, and says how many it could name.
-    ServerBar bar;
-    ServerStats stats;
-    stats.patterns[Pattern::ServerSentEvents].open = 2001;
-    stats.patterns[Pattern::LongPoll].open = 1;
-    stats.peersTotal = 2002;
-    for (int i = 0; i < 2; ++i) {
-        ServerStats::Peer peer;
-        peer.address = QStringLiteral("127.0.0.1");
-        peer.port = quint16(40000 + i);
-        peer.pattern = Pattern::ServerSentEvents;
-        peer.userAgent = QStringLiteral("pushlab-bench");
-        stats.peers.append(peer);
-    }
-    bar.setStats(stats);
-    const QString text = bar.peersText();
-    const QLocale locale; // numbers are grouped as the user's locale does it
-    QVERIFY2(text.contains(QStringLiteral("SSE <b>%1</b>").arg(locale.toString(2001))),
-             qPrintable(text));
-    QVERIFY2(text.contains(QLatin1String("Long poll <b>1</b>")), qPrintable(text));
-    QVERIFY2(text.contains(QStringLiteral("· %1 clients").arg(locale.toString(2002))),
-             qPrintable(text));
-    QVERIFY2(bar.peersToolTip().startsWith(
-                 QStringLiteral("The server lists 2 of its %1 clients").arg(locale.toString(2002))),
-             qPrintable(bar.peersToolTip()));
-    QVERIFY2(!text.contains(QLatin1String("other")), qPrintable(text));
-
-    // All listed: PushLab's own lanes are told apart from the rest, as before.
-    stats.peersTotal = 2;
-    bar.setStats(stats);
-    QVERIFY2(bar.peersText().contains(QLatin1String("SSE <b>2</b> (2 other)")),
-             qPrintable(bar.peersText()));
-}
-
 void TestMainWindow::portInUseOffersAnotherPort() {
     MainWindow window;
     window.showServerProblem(QStringLiteral("port 8050 is already in use"), 8050);
@@ -410,8 +367,9 @@ void TestMainWindow::laneSettingsFollowTheWireContract() {
     auto *sseSetting = m_window->lanePanel(Pattern::ServerSentEvents)->findChild<QSpinBox *>();
     QVERIFY(sseSetting);
     QCOMPARE(sseSetting->value(), 0);
+    // The special text stands alone (no prefix or suffix): it says what the number is.
     QCOMPARE(sseSetting->specialValueText(),
-             QStringLiteral("server's %1 ms").arg(PushLab::Wire::retryDefaultMs));
+             QStringLiteral("reconnect %1 ms (server)").arg(PushLab::Wire::retryDefaultMs));
 }
 
 void TestMainWindow::hoveringAnArrivalExplainsIt() {
@@ -495,6 +453,40 @@ void TestMainWindow::screenshotAfterRealTraffic() {
     const QString crowdPath = QDir(dir).filePath(QStringLiteral("mainwindow-crowd.png"));
     QVERIFY(m_window->grab().save(crowdPath));
     tabs->setCurrentIndex(0);
+}
+
+void TestMainWindow::burstSharesOneShortPollAnswer() {
+    // Four messages within a fraction of the short poll's 1 s interval: one poll brings several.
+    m_window->resize(1280, 800);
+    QVERIFY(waitUntilLanesReady());
+    const QStringList texts{u"one"_s, u"window"_s, u"three"_s, u"four"_s};
+    for (const QString &t : texts)
+        send(t);
+    QVERIFY(waitForDelivery(int(texts.size())));
+    MessageRaceModel *race = m_window->raceModel();
+    QTRY_COMPARE(race->rowCount(), int(texts.size()));
+    // What the table says for the messages that rode along: which answer brought them, not
+    // "0 req"; and no lane is named the winner by a lead the window cannot measure.
+    int alongside = 0;
+    for (int r = 0; r < race->rowCount(); ++r) {
+        const QString shortPoll =
+            race->index(r, MessageRaceModel::columnFor(Pattern::ShortPoll)).data().toString();
+        QVERIFY2(!shortPoll.contains(u"0 req"_s), qPrintable(shortPoll));
+        alongside += shortPoll.contains(u"same answer"_s) ? 1 : 0;
+        const MessageRaceModel::Row &row = race->row(r);
+        const QString first = race->index(r, MessageRaceModel::FirstColumn).data().toString();
+        if (row.leadUs() >= 0 && row.leadUs() < MessageRaceModel::TieFloorUs)
+            QVERIFY2(first.startsWith(u"tie: "_s), qPrintable(first));
+    }
+    QVERIFY(alongside >= 1);
+    for (Pattern p : PushLab::allPatterns)
+        QTRY_COMPARE(m_window->lanePanel(p)->countText(u"messages"_s),
+                     QString::number(texts.size()));
+    const QString dir = qEnvironmentVariable("PUSHLAB_SCREENSHOT_DIR", QDir::tempPath());
+    QVERIFY(QDir().mkpath(dir));
+    const QString path = QDir(dir).filePath(u"mainwindow-burst.png"_s);
+    QVERIFY(m_window->grab().save(path));
+    qInfo("screenshot: %s", qPrintable(path));
 }
 
 QTEST_MAIN(TestMainWindow)

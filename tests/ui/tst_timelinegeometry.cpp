@@ -19,6 +19,11 @@ private Q_SLOTS:
     void hits();
     void ticks_data();
     void ticks();
+    void overlappingArrivalsCluster_data();
+    void overlappingArrivalsCluster();
+    void labelsAreWholeOrLeftOut_data();
+    void labelsAreWholeOrLeftOut();
+    void labelRoomIsTheWidestRowsRoom();
 };
 
 void TestTimelineGeometry::timeToX_data() {
@@ -170,6 +175,96 @@ void TestTimelineGeometry::ticks() {
             QVERIFY(g.xForTime(ticks[i]) - g.xForTime(ticks[i - 1]) >= spacing - 1e-9);
     }
     QVERIFY(ticks.front() - step < g.startUs()); // no tick missed at the left edge
+}
+
+using Cluster = TimelineGeometry::Cluster;
+using Label = TimelineGeometry::Label;
+using LabelSlot = TimelineGeometry::LabelSlot;
+Q_DECLARE_METATYPE(std::vector<qint64>)
+Q_DECLARE_METATYPE(std::vector<Cluster>)
+Q_DECLARE_METATYPE(std::vector<Label>)
+Q_DECLARE_METATYPE(std::vector<LabelSlot>)
+
+void TestTimelineGeometry::overlappingArrivalsCluster_data() {
+    // 10 s on 1000 px: 10 ms per pixel. Dots are 10 px across.
+    QTest::addColumn<std::vector<qint64>>("arrivalsUs");
+    QTest::addColumn<std::vector<Cluster>>("expected");
+
+    QTest::newRow("apart: one mark each") << std::vector<qint64>{1'000'000, 2'000'000, 3'000'000}
+                                          << std::vector<Cluster>{{0, 1}, {1, 1}, {2, 1}};
+    // The newcomer's case: short-poll answers of 3 and 2 messages drew 2 dots for 5 messages.
+    QTest::newRow("one answer of three, one of two")
+        << std::vector<qint64>{1'000'000, 1'000'000, 1'000'000, 2'000'000, 2'000'000}
+        << std::vector<Cluster>{{0, 3}, {3, 2}};
+    QTest::newRow("9 px apart overlap")
+        << std::vector<qint64>{1'000'000, 1'090'000} << std::vector<Cluster>{{0, 2}};
+    QTest::newRow("10 px apart do not")
+        << std::vector<qint64>{1'000'000, 1'100'000} << std::vector<Cluster>{{0, 1}, {1, 1}};
+    QTest::newRow("a chain 6 px apart is cut at its first mark's reach")
+        << std::vector<qint64>{1'000'000, 1'060'000, 1'120'000, 1'180'000}
+        << std::vector<Cluster>{{0, 2}, {2, 2}};
+    QTest::newRow("nothing") << std::vector<qint64>{} << std::vector<Cluster>{};
+}
+
+void TestTimelineGeometry::overlappingArrivalsCluster() {
+    QFETCH(std::vector<qint64>, arrivalsUs);
+    QFETCH(std::vector<Cluster>, expected);
+    const TimelineGeometry g(0, 10'000'000, 0, 1000);
+    const std::vector<Cluster> got = g.clusters(arrivalsUs, 10);
+    QCOMPARE(got.size(), expected.size());
+    size_t marks = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+        QCOMPARE(got[i].first, expected[i].first);
+        QCOMPARE(got[i].count, expected[i].count);
+        marks += got[i].count;
+    }
+    QCOMPARE(marks, arrivalsUs.size()); // every message is in exactly one mark
+}
+
+void TestTimelineGeometry::labelsAreWholeOrLeftOut_data() {
+    // Newest first, right edge 1000, 4 px between labels.
+    QTest::addColumn<std::vector<Label>>("labels");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<std::vector<LabelSlot>>("expected");
+
+    QTest::newRow("room for all on one row") << std::vector<Label>{{800, 60, 60}, {600, 60, 60}}
+                                             << 1 << std::vector<LabelSlot>{{0, 60}, {0, 60}};
+    // The newcomer's case: "window" (60 px) 40 px before the next label used to become "wind…".
+    QTest::newRow("crowded, one row: left out, never cut to a stub")
+        << std::vector<Label>{{800, 60, 60}, {760, 60, 60}} << 1
+        << std::vector<LabelSlot>{{0, 60}, {-1, 0}};
+    QTest::newRow("crowded, two rows: the older label goes to the second row")
+        << std::vector<Label>{{800, 60, 60}, {760, 60, 60}} << 2
+        << std::vector<LabelSlot>{{0, 60}, {1, 60}};
+    QTest::newRow("three crowded labels: the third fits on the first row again")
+        << std::vector<Label>{{800, 60, 60}, {760, 60, 60}, {700, 60, 60}} << 2
+        << std::vector<LabelSlot>{{0, 60}, {1, 60}, {0, 60}};
+    QTest::newRow("a long text is cut, but not below its minimum")
+        << std::vector<Label>{{800, 60, 60}, {600, 300, 120}} << 1
+        << std::vector<LabelSlot>{{0, 60}, {0, 196}};
+    QTest::newRow("the right edge counts as a neighbour")
+        << std::vector<Label>{{960, 60, 60}} << 2 << std::vector<LabelSlot>{{-1, 0}};
+}
+
+void TestTimelineGeometry::labelsAreWholeOrLeftOut() {
+    QFETCH(std::vector<Label>, labels);
+    QFETCH(int, rows);
+    QFETCH(std::vector<LabelSlot>, expected);
+    const std::vector<LabelSlot> got = TimelineGeometry::placeLabels(labels, rows, 1000, 4);
+    QCOMPARE(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+        QCOMPARE(got[i].row, expected[i].row);
+        QCOMPARE(got[i].width, expected[i].width);
+    }
+}
+
+void TestTimelineGeometry::labelRoomIsTheWidestRowsRoom() {
+    TimelineGeometry::LabelPlacer placer(2, 1000, 4);
+    QCOMPARE(placer.roomAt(700), 300.0);
+    QCOMPARE(placer.place({800, 60, 60}).row, 0);
+    QCOMPARE(placer.roomAt(700), 300.0); // the second row is still free to the right edge
+    QCOMPARE(placer.place({760, 60, 60}).row, 1);
+    QCOMPARE(placer.roomAt(700), 96.0); // the first row, up to the label at 800 less the gap
 }
 
 QTEST_APPLESS_MAIN(TestTimelineGeometry)
