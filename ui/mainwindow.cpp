@@ -215,13 +215,14 @@ void MainWindow::connectParts() {
         m_timeline.addPublished(m);
         m_race->addPublished(m);
         if (!m_composer->isAutoPublishing())
-            m_composer->setStatus(tr("Published #%1").arg(m.id));
+            m_composer->setStatus(tr("Published %1").arg(m_race->displayId(m.id)));
     });
     connect(m_publisher, &Publisher::failed, this, [this](const QString &error) {
         m_composer->setStatus(tr("Publish failed: %1").arg(error), true);
     });
     connect(m_statsPoller, &StatsPoller::statsUpdated, m_serverBar, &ServerBar::setStats);
     connect(m_statsPoller, &StatsPoller::statsUpdated, m_crowd, &CrowdPanel::setStats);
+    connect(m_statsPoller, &StatsPoller::statsUpdated, m_race, &MessageRaceModel::setRunFrom);
     connect(m_statsPoller, &StatsPoller::unreachable, m_serverBar, &ServerBar::setUnreachable);
 }
 
