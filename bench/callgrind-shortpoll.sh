@@ -9,7 +9,7 @@ CLI=${PUSHLAB_CLI:-$REPO/build/app/pushlab-cli}
 N=${1:-20000}
 PORT=18099
 out=$(mktemp -d)
-trap 'kill %1 2>/dev/null || true; rm -rf "$out"' EXIT
+trap 'kill %1 2>/dev/null || true; [ -n "${KEEP_CALLGRIND:-}" ] && cp "$out/cg.out" "$KEEP_CALLGRIND"; rm -rf "$out"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "$CLI" serve --port $PORT >/dev/null 2>&1 &
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/stats" && break; sleep 0.2; done
 timeout 600 python3 - "$PORT" "$N" <<'PY'
