@@ -198,7 +198,9 @@ void RedisHistory::publish(const QString &text, Published done) {
         (*shared)(m, QString());
     });
     if (!sent)
-        (*shared)(std::nullopt, QStringLiteral("not connected"));
+        (*shared)(
+            std::nullopt,
+            QStringLiteral("Redis at %1 is not connected").arg(m_writer->address().display()));
 }
 
 void RedisHistory::resync() {
