@@ -35,7 +35,10 @@ std::optional<RedisAddress> RedisAddress::parse(const QString &url, QString *err
         if (!ok)
             return fail(QStringLiteral("the database must be a number (such as /0)"));
     }
+    address.username = parsed.userName(QUrl::FullyDecoded);
     address.password = parsed.password(QUrl::FullyDecoded);
+    if (!address.username.isEmpty() && address.password.isEmpty())
+        return fail(QStringLiteral("a user needs a password (redis://user:password@host)"));
     return address;
 }
 

@@ -4,6 +4,7 @@
 #include "servergroup.h"
 
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QTimer>
 
 #include <hiredis/hiredis.h>
 
@@ -18,6 +19,8 @@ const QByteArray streamKey = QByteArrayLiteral("{pushlab}:history");
 const QByteArray metaKey = QByteArrayLiteral("{pushlab}:meta");
 // Entries read per XREAD: a loop catching up after an outage takes them in bounded bites.
 const QByteArray readCount = QByteArrayLiteral("1000");
+// After a refusal on a link that stays up (Redis loading its data, a script error).
+constexpr int retryMs = 100;
 
 // KEYS: stream, meta. ARGV empty: returns {epoch, lastId}, creating the epoch (the time in
 // microseconds, the stream's first id) when the meta hash is gone (a new or flushed Redis).
@@ -135,8 +138,10 @@ std::optional<RedisHistory::Snapshot> RedisHistory::load(const RedisAddress &add
         return r ? whyNot(r.get()) : QString::fromUtf8(c->errstr);
     };
     if (!address.password.isEmpty()) {
-        if (const QString why = check(call(c.get(), {"AUTH", address.password.toUtf8()}));
-            !why.isEmpty())
+        QByteArrayList auth{"AUTH", address.password.toUtf8()};
+        if (!address.username.isEmpty())
+            auth.insert(1, address.username.toUtf8());
+        if (const QString why = check(call(c.get(), auth)); !why.isEmpty())
             return fail(why);
     }
     if (const QString why = check(call(c.get(), {"SELECT", QByteArray::number(address.db)}));
@@ -208,8 +213,13 @@ void RedisHistory::resync() {
     // restarted empty, or was flushed): the group starts over and its loops say "restart".
     m_reader->command({"EVAL", script, "2", streamKey, metaKey}, [this](const redisReply *r) {
         const quint64 epoch = integerAt(r, 0);
-        if (epoch == 0)
-            return; // lost again (or refused): the next ready() tries again
+        if (epoch == 0) {
+            // Lost again: the next ready() resyncs. Refused (a Redis still loading its data
+            // answers -LOADING): try again shortly.
+            if (r)
+                retryLater(&RedisHistory::resync, r);
+            return;
+        }
         if (epoch != m_group.epoch()) {
             qCWarning(lcRedisHistory, "the shared history restarted (epoch %llu, was %llu)",
                       static_cast<unsigned long long>(epoch),
@@ -222,16 +232,26 @@ void RedisHistory::resync() {
     });
 }
 
+void RedisHistory::retryLater(void (RedisHistory::*step)(), const redisReply *refusal) {
+    qCWarning(lcRedisHistory, "Redis refused to be read (%s): trying again",
+              qPrintable(whyNot(refusal)));
+    QTimer::singleShot(retryMs, this, [this, step] {
+        if (m_reader->isReady())
+            (this->*step)();
+    });
+}
+
 void RedisHistory::readMore() {
     if (!m_reading)
         return;
     const QByteArray from = QByteArray::number(m_group.lastId()) + "-0";
     m_reader->command({"XREAD", "COUNT", readCount, "BLOCK", "0", "STREAMS", streamKey, from},
                       [this](const redisReply *r) {
-                          if (!r || r->type == REDIS_REPLY_ERROR) {
-                              if (r)
-                                  qCWarning(lcRedisHistory, "XREAD refused: %s", r->str);
+                          if (!r)
                               return; // lost: the next ready() resyncs
+                          if (r->type == REDIS_REPLY_ERROR) {
+                              retryLater(&RedisHistory::readMore, r);
+                              return;
                           }
                           takeEntries(r);
                           readMore();

@@ -54,6 +54,8 @@ public:
 private:
     void resync();
     void readMore();
+    // Runs `step` again shortly, unless the reading link is lost meanwhile (ready() resyncs).
+    void retryLater(void (RedisHistory::*step)(), const redisReply *refusal);
     void takeEntries(const redisReply *streams);
 
     ServerGroup &m_group;

@@ -118,9 +118,15 @@ void RedisLink::onConnect(const redisAsyncContext *context, int status) {
     link->m_retryMs = 0;
     // AUTH and SELECT go first; commands sent after them are answered after them.
     if (!link->m_address.password.isEmpty()) {
+        const QByteArray user = link->m_address.username.toUtf8();
         const QByteArray password = link->m_address.password.toUtf8();
-        redisAsyncCommand(link->m_context, nullptr, nullptr, "AUTH %b", password.constData(),
-                          std::size_t(password.size()));
+        if (user.isEmpty())
+            redisAsyncCommand(link->m_context, nullptr, nullptr, "AUTH %b", password.constData(),
+                              std::size_t(password.size()));
+        else
+            redisAsyncCommand(link->m_context, nullptr, nullptr, "AUTH %b %b", user.constData(),
+                              std::size_t(user.size()), password.constData(),
+                              std::size_t(password.size()));
     }
     if (link->m_address.db != 0)
         redisAsyncCommand(link->m_context, nullptr, nullptr, "SELECT %d", link->m_address.db);

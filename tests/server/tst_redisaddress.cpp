@@ -22,15 +22,18 @@ void TestRedisAddress::parses_data() {
     QTest::addColumn<QString>("host");
     QTest::addColumn<int>("port");
     QTest::addColumn<int>("db");
+    QTest::addColumn<QString>("username");
     QTest::addColumn<QString>("password");
     QTest::newRow("everything given")
-        << u"redis://127.0.0.1:6380/2"_s << u"127.0.0.1"_s << 6380 << 2 << QString();
+        << u"redis://127.0.0.1:6380/2"_s << u"127.0.0.1"_s << 6380 << 2 << QString() << QString();
     QTest::newRow("default port and database")
-        << u"redis://localhost"_s << u"localhost"_s << 6379 << 0 << QString();
+        << u"redis://localhost"_s << u"localhost"_s << 6379 << 0 << QString() << QString();
     QTest::newRow("trailing slash")
-        << u"redis://10.0.0.5/"_s << u"10.0.0.5"_s << 6379 << 0 << QString();
+        << u"redis://10.0.0.5/"_s << u"10.0.0.5"_s << 6379 << 0 << QString() << QString();
     QTest::newRow("password") << u"redis://:s%40cret@127.0.0.1:6379/0"_s << u"127.0.0.1"_s << 6379
-                              << 0 << u"s@cret"_s;
+                              << 0 << QString() << u"s@cret"_s;
+    QTest::newRow("ACL user") << u"redis://pushlab:pw@127.0.0.1/1"_s << u"127.0.0.1"_s << 6379 << 1
+                              << u"pushlab"_s << u"pw"_s;
 }
 
 void TestRedisAddress::parses() {
@@ -41,6 +44,7 @@ void TestRedisAddress::parses() {
     QTEST(address->host, "host");
     QTEST(int(address->port), "port");
     QTEST(address->db, "db");
+    QTEST(address->username, "username");
     QTEST(address->password, "password");
 }
 
@@ -53,6 +57,7 @@ void TestRedisAddress::refuses_data() {
     QTest::newRow("database with a sign") << u"redis://127.0.0.1/+1"_s;
     QTest::newRow("port too big") << u"redis://127.0.0.1:70000/0"_s;
     QTest::newRow("a query") << u"redis://127.0.0.1/0?timeout=1"_s;
+    QTest::newRow("a user without a password") << u"redis://pushlab@127.0.0.1/0"_s;
 }
 
 void TestRedisAddress::refuses() {
