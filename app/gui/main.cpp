@@ -40,8 +40,10 @@ int runHeadless(const ServerConfig &config) {
     return 0;
 }
 
-int runWindow(const ServerConfig &config, const QString &watchUrl) {
+int runWindow(const ServerConfig &config, const QString &watchUrl, const QString &publishUrl) {
     MainWindow window;
+    if (!publishUrl.isEmpty())
+        window.setPublishServer(QUrl::fromUserInput(publishUrl));
     std::unique_ptr<ServerHost> host;
     if (!watchUrl.isEmpty()) {
         window.setServer(QUrl::fromUserInput(watchUrl), MainWindow::ServerMode::Remote);
@@ -106,6 +108,12 @@ int main(int argc, char *argv[]) {
         QStringLiteral("Watch another PushLab server at URL instead of starting one."),
         QStringLiteral("URL"));
     parser.addOption(serverOption);
+    const QCommandLineOption publishToOption(
+        QStringLiteral("publish-to"),
+        QStringLiteral("Publish through the PushLab server at URL (one sharing this history: "
+                       "--redis) while the lanes watch this one: the latency of the hop."),
+        QStringLiteral("URL"));
+    parser.addOption(publishToOption);
     parser.process(*app);
     QString error;
     const auto config = options.config(&error);
@@ -122,5 +130,5 @@ int main(int argc, char *argv[]) {
         }
         return runHeadless(*config);
     }
-    return runWindow(*config, watchUrl);
+    return runWindow(*config, watchUrl, parser.value(publishToOption));
 }
