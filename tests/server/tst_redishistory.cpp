@@ -68,6 +68,7 @@ private Q_SLOTS:
     void alternatingPublishesReachEveryClientOnceInOrder_data();
     void alternatingPublishesReachEveryClientOnceInOrder();
     void clientMovedToAnotherServerResumesWithNothingMissing();
+    void requestsPipelinedBehindAPublishAreAnsweredAfterIt();
     void redisKilledAndRestartedLosesNothingAccepted();
     void redisRestartedEmptyIsARestartGap();
     void unreachableRedisFailsTheStart();
@@ -156,6 +157,29 @@ void TestRedisHistory::clientMovedToAnotherServerResumesWithNothingMissing() {
     QVERIFY(resumed.gaps.isEmpty());
     const quint64 next = publish(toA, "after");
     QCOMPARE(parse(onB.readUntil("\"after\"")).ids.back(), next);
+}
+
+void TestRedisHistory::requestsPipelinedBehindAPublishAreAnsweredAfterIt() {
+    // The publish waits for Redis; the poll sent right behind it on the same connection is
+    // answered after it, and already sees it (read-your-writes on the publishing server).
+    RedisProcess redis(false);
+    QVERIFY(redis.start());
+    const auto a = startServer(redis.url());
+    RawHttp client(a->port());
+    client.send("POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                "Content-Length: 5\r\n\r\nfirst"
+                "GET /api/messages?since=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                "GET /updatemessage?message=second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const RawResponse published = client.read();
+    QCOMPARE(published.status, 201);
+    const RawResponse poll = client.read();
+    QCOMPARE(poll.status, 200);
+    QVERIFY(poll.body.contains("\"first\""));
+    const RawResponse seed = client.read();
+    QCOMPARE(seed.status, 200);
+    const quint64 firstId =
+        quint64(QJsonDocument::fromJson(published.body).object().value(u"id"_s).toInteger());
+    QCOMPARE(seed.body, "published " + QByteArray::number(firstId + 1) + '\n');
 }
 
 void TestRedisHistory::redisKilledAndRestartedLosesNothingAccepted() {
