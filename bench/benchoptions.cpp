@@ -69,7 +69,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         u"http://127.0.0.1:8050"_s);
     const QCommandLineOption subscribeOption(
         u"subscribe-url"_s,
-        u"Where clients subscribe (SSE) or poll (long/short); default: PushLab's route."_s,
+        u"Where clients subscribe (SSE) or poll (long/short); default: PushLab's route. "
+        "Repeated: the clients take the URLs in turn (several servers)."_s,
         u"url"_s);
     const QCommandLineOption publishOption(
         u"publish-url"_s, u"Where messages are published (default <server>/api/messages)."_s,
@@ -196,6 +197,20 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
     if (!url(subscribeOption, defaultSubscribeUrl(base, o.pattern), o.subscribeUrl) ||
         !url(publishOption, withPath(base, u"/api/messages"_s), o.publishUrl))
         return result;
+    // Repeated: value() is the last one; the clients take them in the order given.
+    const QStringList subscribeUrls = parser.values(subscribeOption);
+    for (qsizetype i = 0; i < subscribeUrls.size(); ++i) {
+        const QUrl u(subscribeUrls.at(i));
+        if (!isLoopbackHttpUrl(u)) {
+            result.error = u"--subscribe-url must be an http:// URL on this machine (127.0.0.1 "
+                           "or localhost), got '%1'"_s.arg(u.toString());
+            return result;
+        }
+        if (i == 0)
+            o.subscribeUrl = u;
+        else
+            o.moreSubscribeUrls.push_back(u);
+    }
 
     const QString method = parser.value(methodOption).toUpper();
     if (method == "POST"_L1) {

@@ -20,7 +20,10 @@ struct BenchOptions final {
     int messages = 10;
     double rate = 1.0; // messages per second
     QUrl subscribeUrl; // where every client subscribes / polls
-    QUrl publishUrl;   // POST body = text, or GET with {text} in the URL
+    // --subscribe-url given more than once: client N takes URL N mod count, subscribeUrl first
+    // (a crowd split over several servers sharing one history).
+    std::vector<QUrl> moreSubscribeUrls;
+    QUrl publishUrl; // POST body = text, or GET with {text} in the URL
     PublishMethod publishMethod = PublishMethod::Post;
     QUrl cursorUrl;              // GET once before polling starts, for "lastId" (empty: none)
     std::vector<int> serverPids; // local server processes to sample in /proc

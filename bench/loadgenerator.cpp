@@ -64,9 +64,15 @@ std::uint64_t LoadGenerator::raiseFileLimit() {
 }
 
 std::string LoadGenerator::prepare() {
-    const auto sub = HttpTarget::from(m_options.subscribeUrl);
+    std::vector<HttpTarget> subs;
+    std::vector<QUrl> urls{m_options.subscribeUrl};
+    urls.insert(urls.end(), m_options.moreSubscribeUrls.begin(), m_options.moreSubscribeUrls.end());
+    for (const QUrl &url : urls) {
+        if (const auto sub = HttpTarget::from(url))
+            subs.push_back(*sub);
+    }
     const auto pub = HttpTarget::from(m_options.publishUrl);
-    if (!sub || !pub)
+    if (subs.size() != urls.size() || !pub)
         return "the subscribe and publish URLs must name 127.0.0.1 or localhost";
     const std::uint64_t limit = raiseFileLimit();
     if (limit < static_cast<std::uint64_t>(m_options.clients) + 64)
@@ -78,7 +84,8 @@ std::string LoadGenerator::prepare() {
         if (!PollCursor::fetch(m_options.cursorUrl, m_startSince, error))
             return error;
     }
-    m_subscribers = subscribersFor(m_options, {m_loop, m_marker, m_ledger, m_tally, *sub});
+    m_subscribers =
+        subscribersFor(m_options, {m_loop, m_marker, m_ledger, m_tally, std::move(subs)});
     m_publisher =
         std::make_unique<BenchPublisher>(m_loop, m_marker, m_ledger, *pub, m_options.publishMethod);
     return {};
@@ -162,6 +169,8 @@ BenchResult LoadGenerator::run() {
     BenchResult r;
     r.pattern = patternKey(o.pattern);
     r.subscribeUrl = o.subscribeUrl.toString();
+    for (const QUrl &url : o.moreSubscribeUrls)
+        r.subscribeUrl += QStringLiteral(", ") + url.toString();
     r.publishUrl = o.publishUrl.toString();
     r.clientsRequested = o.clients;
     r.messagesRequested = o.messages;

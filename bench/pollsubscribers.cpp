@@ -36,7 +36,7 @@ void PollSubscribers::installHandlers(BenchConnection &c) {
 }
 
 void PollSubscribers::writeRequest(BenchConnection &c) {
-    RequestWriter::poll(c.out, m_context.target, c.since, c.lastModified, c.etag);
+    RequestWriter::poll(c.out, targetOf(c), c.since, c.lastModified, c.etag);
 }
 
 void PollSubscribers::onRequestWritten(BenchConnection &c) {

@@ -21,7 +21,7 @@ void StreamSubscribers::installHandlers(BenchConnection &c) {
 }
 
 void StreamSubscribers::writeRequest(BenchConnection &c) {
-    RequestWriter::stream(c.out, m_context.target);
+    RequestWriter::stream(c.out, targetOf(c));
 }
 
 void StreamSubscribers::onHead(BenchConnection &c, const HttpResponseParser::Head &head) {

@@ -39,7 +39,7 @@ void Subscribers::add(int client, const std::string &since, std::int64_t nowUs) 
 }
 
 std::string Subscribers::openSocket(BenchConnection &c) {
-    if (std::string error = m_context.loop.open(c, m_context.target); !error.empty())
+    if (std::string error = m_context.loop.open(c, targetOf(c)); !error.empty())
         return error;
     installHandlers(c);
     return {};

@@ -28,7 +28,7 @@ public:
         const MessageMarker &marker;
         DeliveryLedger &ledger;
         CrowdTally &tally;
-        HttpTarget target;
+        std::vector<HttpTarget> targets; // client N subscribes to targets[N % size]
     };
 
     ~Subscribers() override;
@@ -52,6 +52,9 @@ public:
 protected:
     explicit Subscribers(Context context);
 
+    const HttpTarget &targetOf(const BenchConnection &c) const {
+        return m_context.targets[std::size_t(c.client) % m_context.targets.size()];
+    }
     // Hooks the connection's parser (and scanner) to this state machine.
     virtual void installHandlers(BenchConnection &c) = 0;
     // Puts the pattern's request in c.out.

@@ -30,7 +30,7 @@ void WebSocketSubscribers::installHandlers(BenchConnection &c) {
 }
 
 void WebSocketSubscribers::writeRequest(BenchConnection &c) {
-    RequestWriter::webSocket(c.out, m_context.target);
+    RequestWriter::webSocket(c.out, targetOf(c));
 }
 
 void WebSocketSubscribers::onHead(BenchConnection &c, const HttpResponseParser::Head &head) {

@@ -2,12 +2,13 @@
 # Installs the Debian 12 packages PushLab needs, only those that are missing.
 #   scripts/setup.sh          what building and running needs
 #   scripts/setup.sh test     plus what the tests need (Xvfb, Chromium, Node.js for the browser test,
-#                             clang and libFuzzer for the fuzz harnesses)
+#                             clang and libFuzzer for the fuzz harnesses, redis-server for the
+#                             shared-history tests, which start their own)
 set -euo pipefail
 
-packages=(cmake ninja-build g++ ccache pkgconf qt6-base-dev qt6-httpserver-dev qt6-websockets-dev liburing-dev)
+packages=(cmake ninja-build g++ ccache pkgconf qt6-base-dev qt6-httpserver-dev qt6-websockets-dev liburing-dev libhiredis-dev)
 if [ "${1:-}" = test ]; then
-    packages+=(xvfb xauth chromium imagemagick python3 clang libfuzzer-14-dev)
+    packages+=(xvfb xauth chromium imagemagick python3 clang libfuzzer-14-dev redis-server)
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

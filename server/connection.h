@@ -17,7 +17,8 @@ class QTcpSocket;
 // (a node container: a Connection stays put until it is erased, so the waiter and stream
 // sets may point at it).
 struct Connection {
-    // Gathering: waiting for the other loops' reports before answering. WebSocket: upgraded
+    // Gathering: waiting for the other loops' reports (or Redis's acknowledgement of a publish)
+    // before answering. WebSocket: upgraded
     // (RFC 6455); the socket carries frames, never HTTP again.
     enum class State { Idle, Waiting, Streaming, Gathering, WebSocket };
     enum class Flavour { Api, Seed }; // our JSON routes, or the seed demo's plain-text ones

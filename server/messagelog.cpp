@@ -27,6 +27,12 @@ const Message &MessageLog::adopt(const Message &m) {
     return m_messages.back();
 }
 
+void MessageLog::startOver(quint64 firstId) {
+    m_messages.clear();
+    m_firstId = qMax<quint64>(1, firstId);
+    m_nextId = m_firstId;
+}
+
 std::optional<MessageLog::Gap> MessageLog::gapAfter(quint64 since) const {
     if (since == 0)
         return std::nullopt;

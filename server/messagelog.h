@@ -28,6 +28,11 @@ public:
     // id follows lastId(), or the log starts over at it: whatever lies between is then gone.
     const Message &adopt(const Message &m);
 
+    // A new epoch (the shared history restarted): nothing is kept, ids go on from `firstId`,
+    // and every earlier id counts as an earlier run's.
+    void startOver(quint64 firstId);
+
+    quint64 firstId() const { return m_firstId; }
     quint64 lastId() const { return m_nextId - 1; }
     quint64 firstRetainedId() const {
         return m_messages.empty() ? m_nextId : m_messages.front().id;

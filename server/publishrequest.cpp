@@ -66,26 +66,44 @@ std::variant<QString, HttpResponse> PublishRequest::fromSeedQuery(const RequestI
     return text;
 }
 
-HttpResponse PublishRequest::answerPost(const RequestInfo &info, const Publish &publish) {
+std::variant<QString, HttpResponse> PublishRequest::textOf(const RequestInfo &info, bool seed) {
+    if (seed)
+        return fromSeedQuery(info);
     if (!OriginPolicy::sameOriginOrNone(info)) {
         return HttpResponse::error(
             403, QStringLiteral("Publishing from another origin (%1) is not allowed.")
                      .arg(QString::fromUtf8(info.origin)));
     }
-    auto text = fromBody(info);
-    if (auto *problem = std::get_if<HttpResponse>(&text))
-        return std::move(*problem);
-    const Message m = publish(std::get<QString>(text));
+    return fromBody(info);
+}
+
+HttpResponse PublishRequest::stored(const Message &m, bool seed) {
+    if (seed)
+        return HttpResponse(200)
+            .body("text/plain; charset=utf-8", "published " + QByteArray::number(m.id) + '\n')
+            .header("Access-Control-Allow-Origin", "*");
     return HttpResponse::json(201, m.json)
         .header("Location", "/api/messages?since=" + QByteArray::number(m.id - 1));
 }
 
-HttpResponse PublishRequest::answerSeed(const RequestInfo &info, const Publish &publish) {
-    auto text = fromSeedQuery(info);
+HttpResponse PublishRequest::unavailable(const QString &why) {
+    return HttpResponse::error(
+               503, QStringLiteral("The shared history cannot store messages now (%1); try again "
+                                   "shortly.")
+                        .arg(why))
+        .header("Retry-After", "1");
+}
+
+HttpResponse PublishRequest::answerPost(const RequestInfo &info, const Publish &publish) {
+    auto text = textOf(info, false);
     if (auto *problem = std::get_if<HttpResponse>(&text))
         return std::move(*problem);
-    const Message m = publish(std::get<QString>(text));
-    return HttpResponse(200)
-        .body("text/plain; charset=utf-8", "published " + QByteArray::number(m.id) + '\n')
-        .header("Access-Control-Allow-Origin", "*");
+    return stored(publish(std::get<QString>(text)), false);
+}
+
+HttpResponse PublishRequest::answerSeed(const RequestInfo &info, const Publish &publish) {
+    auto text = textOf(info, true);
+    if (auto *problem = std::get_if<HttpResponse>(&text))
+        return std::move(*problem);
+    return stored(publish(std::get<QString>(text)), true);
 }

@@ -24,6 +24,13 @@ public:
     // GET /updatemessage?message=: the seed's plain-text "published N".
     static HttpResponse answerSeed(const RequestInfo &info, const Publish &publish);
 
+    // What a publish (the seed's when `seed`) asks to store, or the answer refusing it: the
+    // two answers above, split around the storing, for a history that stores asynchronously.
+    static std::variant<QString, HttpResponse> textOf(const RequestInfo &info, bool seed);
+    static HttpResponse stored(const Message &m, bool seed);
+    // 503: the history cannot store it now (`why`); nothing was published.
+    static HttpResponse unavailable(const QString &why);
+
     // The body of a POST /api/messages.
     static std::variant<QString, HttpResponse> fromBody(const RequestInfo &info);
     // The query of a GET /updatemessage.

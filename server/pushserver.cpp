@@ -6,7 +6,7 @@
 #include "loopmesh.h"
 #include "originpolicy.h"
 #include "pollservice.h"
-#include "publishrequest.h"
+#include "publishdesk.h"
 #include "responder.h"
 #include "routetable.h"
 #include "sendring.h"
@@ -60,16 +60,17 @@ PushServer::PushServer(const ServerConfig &config, std::shared_ptr<ServerGroup> 
     , m_fastPath(std::make_unique<FastPathReader>(
           *m_connections, [this](Connection &c, RequestInfo info) { receive(c, std::move(info)); }))
     , m_staticFiles(std::make_unique<StaticFiles>())
-    , m_sweepTimer(this)
-    , m_tickerTimer(this) {
+    , m_desk(
+          std::make_unique<PublishDesk>(*m_connections, *m_responder, this,
+                                        PublishDesk::Hooks{
+                                            [this](const QString &text) { return publish(text); },
+                                            [this](const Message &m) { stored(m); },
+                                            [this](QTcpSocket *s) { drainQueue(s); },
+                                        }))
+    , m_sweepTimer(this) {
     // A tenth of the request timeout, at most 1 s: a slow head is cut within 10% of its time.
     m_sweepTimer.setInterval(qBound(100, config.requestTimeoutMs / 10, 1000));
     connect(&m_sweepTimer, &QTimer::timeout, this, &PushServer::sweep);
-    if (config.tickerSeconds > 0) {
-        m_tickerTimer.setInterval(int(config.tickerSeconds * 1000));
-        connect(&m_tickerTimer, &QTimer::timeout, this,
-                [this] { publish(QStringLiteral("Message %1").arg(++m_tickerCount)); });
-    }
 }
 
 PushServer::~PushServer() {
@@ -83,6 +84,7 @@ void PushServer::init() {
     m_listener = new Listener([this](QTcpSocket *socket) { return accept(socket); }, this);
     m_listener->setRouter([this](qintptr descriptor) { return m_mesh->route(descriptor); },
                           [this] { m_mesh->flushHandoffs(); });
+    m_desk->shareThrough(m_config.redisUrl, *m_group, m_mesh->loopIndex(), [this] { catchUp(); });
 }
 
 bool PushServer::listen(QString *errorMessage) {
@@ -95,8 +97,7 @@ bool PushServer::listen(QString *errorMessage) {
     }
     bind(m_listener);
     m_noDelayInherited = m_listener->setNoDelayInherited();
-    if (m_config.tickerSeconds > 0)
-        m_tickerTimer.start();
+    m_desk->startTicker(m_config.tickerSeconds);
     qCInfo(lcServer, "listening on %s:%d", qPrintable(m_config.bindAddress.toString()), port());
     return true;
 }
@@ -139,7 +140,7 @@ void PushServer::shutdown() {
         return;
     m_shuttingDown = true;
     m_sweepTimer.stop();
-    m_tickerTimer.stop();
+    m_desk->stop();
     if (m_listener)
         m_listener->close();
     m_mesh->shutdown();
@@ -331,13 +332,10 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
         m_responder->send(c, std::move(*answer));
         return;
     }
-    const auto publish = [this](const QString &text) {
-        return this->publish(text);
-    };
     switch (route) {
     case Route::Messages:
         if (info.method == RequestInfo::Method::Post)
-            m_responder->send(c, PublishRequest::answerPost(info, publish));
+            m_desk->answer(c, info, false);
         else
             m_polls->shortPoll(c, info);
         return;
@@ -363,7 +361,7 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
         m_polls->wait(c, info, Flavour::Seed);
         return;
     case Route::SeedUpdate:
-        m_responder->send(c, PublishRequest::answerSeed(info, publish));
+        m_desk->answer(c, info, true);
         return;
     case Route::SeedEvents:
         m_streams->open(c, info, Flavour::Seed);
@@ -423,25 +421,33 @@ void PushServer::sweep() {
 
 Message PushServer::publish(const QString &text) {
     const Message m = m_group->publish(text, m_mesh->loopIndex());
+    stored(m);
+    return m;
+}
+
+void PushServer::stored(const Message &m) {
     catchUp();
     Q_EMIT messagePublished(m.id);
-    return m;
 }
 
 void PushServer::catchUp() {
     const quint64 before = m_log.lastId();
     if (m_shuttingDown || m_group->lastId() == before)
         return;
-    const std::vector<Message> news = m_group->messagesAfter(before);
-    if (news.empty())
-        return;
-    if (news.front().id != before + 1) {
-        // More was published than the history keeps while this loop was busy elsewhere:
+    quint64 epoch = 0;
+    const std::vector<Message> news = m_group->messagesAfter(before, &epoch);
+    const bool restarted = epoch != m_log.firstId(); // Redis lost the shared history
+    if (restarted || (!news.empty() && news.front().id != before + 1)) {
+        // Or more was published than the history keeps while this loop was busy elsewhere:
         // its streams are told, as a resuming stream would be (polls see it in their answer).
-        const MessageLog::Gap gap{before, news.front().id, MessageLog::Gap::Reason::Evicted};
+        using Reason = MessageLog::Gap::Reason;
+        const MessageLog::Gap gap{before, news.empty() ? epoch : news.front().id,
+                                  restarted ? Reason::EarlierRun : Reason::Evicted};
         m_streams->pushGap(gap);
         m_websockets->pushGap(gap);
     }
+    if (restarted)
+        m_log.startOver(epoch);
     for (const Message &m : news)
         m_log.adopt(m);
     // Long polls first (each answer is one write), then streams.

@@ -16,6 +16,7 @@ class ConnectionTable;
 class FastPathReader;
 class LoopMesh;
 class PollService;
+class PublishDesk;
 class QTcpSocket;
 class Responder;
 class ServerGroup;
@@ -36,7 +37,8 @@ struct RequestInfo;
 // This class is the QAbstractHttpServer and the dispatcher; each concern it dispatches to is
 // a class of its own (docs/server.md has the map): ConnectionTable, FastPathReader, RouteTable,
 // PublishRequest and OriginPolicy, PollService, StreamService, WebSocketService, SocketWriter,
-// LoopMesh, StatsReport, StaticFiles.
+// LoopMesh, StatsReport, StaticFiles, PublishDesk (and RedisHistory, for a history shared by
+// several servers through Redis: config.redisUrl, run under ServerHost).
 class PushServer final : public QAbstractHttpServer {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PushServer)
@@ -59,7 +61,8 @@ public:
     // Answers or closes every client and stops listening; the server can then be destroyed.
     void shutdown();
 
-    // Publishes in-process (ticker, tests); clients see it exactly as a POSTed message.
+    // Publishes in-process (ticker, tests) into the in-process history; clients see it exactly
+    // as a POSTed message. (With config.redisUrl, POSTs and the ticker go to Redis instead.)
     Message publish(const QString &text);
     // Closes this loop's open event streams and WebSockets gracefully, so clients resume with
     // Last-Event-ID or since (POST /api/streams/close asks every loop).
@@ -104,6 +107,8 @@ private:
     StatsReport::Loop report(bool closeStreams);
     StatsReport::Server serverFacts() const;
 
+    // A message is in the group's history (published here): pushed, and signalled.
+    void stored(const Message &m);
     // Takes in what other loops published since this one last looked, and pushes it.
     void catchUp();
 
@@ -125,10 +130,9 @@ private:
     std::unique_ptr<WebSocketService> m_websockets;
     std::unique_ptr<FastPathReader> m_fastPath;
     std::unique_ptr<StaticFiles> m_staticFiles;
+    std::unique_ptr<PublishDesk> m_desk;
     QTimer m_sweepTimer;
     MemoryTrim m_trim;
-    QTimer m_tickerTimer;
-    qint64 m_tickerCount = 0;
     bool m_noDelayInherited = false; // accepted sockets come with TCP_NODELAY set
     int m_maxConnections = 0;
     qint64 m_refusedConnections = 0;

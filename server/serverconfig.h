@@ -35,4 +35,7 @@ struct ServerConfig {
     // Host names a request may name besides IP addresses and localhost (--allow-host); a
     // leading dot allows every subdomain. Anything else is refused: DNS rebinding.
     QStringList allowedHosts;
+    // redis://host:port/db: the history is a Redis Stream shared with every server given the
+    // same URL (RedisHistory; under ServerHost). Empty: the history is in-process.
+    QString redisUrl;
 };

@@ -29,15 +29,28 @@ public:
     ServerLoop *loop(int index) const { return m_loops[std::size_t(index)]; }
 
     int historySize() const { return m_historySize; }
-    quint64 firstId() const { return m_firstId; }
+    // The first id of the history's epoch (of this run; with Redis, of the stream's life).
+    quint64 epoch() const { return m_epoch.load(std::memory_order_acquire); }
+    quint64 firstId() const { return epoch(); }
     qint64 startedAtUs() const { return m_startedAtUs; }
     quint64 lastId() const { return m_lastId.load(std::memory_order_acquire); }
 
     // Stores a message (stamped now) and wakes every loop but `fromLoop`, which catches up
     // itself.
     Message publish(const QString &text, int fromLoop);
-    // The retained messages with id > since, oldest first (copies share their bytes).
-    std::vector<Message> messagesAfter(quint64 since) const;
+    // The retained messages with id > since, oldest first (copies share their bytes), and the
+    // epoch they belong to.
+    std::vector<Message> messagesAfter(quint64 since, quint64 *epoch = nullptr) const;
+
+    // A history stored elsewhere (RedisHistory) feeds these; both wake every loop but
+    // `fromLoop`, which catches up itself.
+    // Messages in stream order: those already held are skipped; a message of another epoch
+    // starts the history over (as does `messages` empty with a new epoch); a jump in ids
+    // leaves out what lies between (evicted there before it reached here).
+    void adopt(quint64 epoch, std::vector<Message> messages, int fromLoop);
+    // One message just stored by this server: taken only if it is the next one of this epoch
+    // (otherwise the stream brings it, in order). True when taken.
+    bool offer(quint64 epoch, const Message &m, int fromLoop);
 
     // Connections per loop: counted when a connection is assigned to a loop, uncounted when
     // that loop forgets it. New connections go to the loop with the fewest.
@@ -51,11 +64,12 @@ public:
 
 private:
     const int m_historySize;
-    const quint64 m_firstId;
+    std::atomic<quint64> m_epoch;
     const qint64 m_startedAtUs;
     mutable std::mutex m_mutex;
     MessageLog m_log; // guarded by m_mutex
     std::atomic<quint64> m_lastId;
+    void wakeAllBut(int fromLoop);
     std::vector<ServerLoop *> m_loops;
     std::deque<std::atomic<int>> m_connections; // a deque: atomics cannot move
 };

@@ -3,6 +3,8 @@
 #include "clock.h"
 #include "epolleventdispatcher.h"
 #include "pushserver.h"
+#include "redisaddress.h"
+#include "redishistory.h"
 #include "servergroup.h"
 
 ServerHost::ServerHost(const ServerConfig &config, QObject *parent)
@@ -19,6 +21,21 @@ bool ServerHost::start(QString *errorMessage) {
     const int count = qBound(1, m_config.threads, 64);
     auto group =
         std::make_shared<ServerGroup>(m_config.historySize, quint64(PushLab::wallClockUs()));
+    if (!m_config.redisUrl.isEmpty()) {
+        // The shared history first (its epoch and newest entries): a server never answers from
+        // a history it has not read, and an unreachable Redis fails the start, saying so.
+        QString error;
+        const auto address = RedisAddress::parse(m_config.redisUrl, &error);
+        const auto snapshot =
+            address ? RedisHistory::load(*address, m_config.historySize, &error) : std::nullopt;
+        if (!snapshot) {
+            if (errorMessage)
+                *errorMessage = error;
+            return false;
+        }
+        group = std::make_shared<ServerGroup>(m_config.historySize, snapshot->epoch);
+        group->adopt(snapshot->epoch, snapshot->messages, -1);
+    }
     for (int i = 0; i < count; ++i) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(count == 1 ? QStringLiteral("pushlab-server")

@@ -116,3 +116,7 @@ void Composer::updateTimer() {
     m_autoSent = 0;
     m_timer->start(int(std::lround(1000.0 / autoRate())));
 }
+
+QString Composer::statusText() const {
+    return m_status->text();
+}

@@ -27,6 +27,7 @@ public:
     void setAutoRate(double perSecond);
     static const QList<double> &rates();
     void setStatus(const QString &text, bool error = false);
+    QString statusText() const;
 
 Q_SIGNALS:
     void publishRequested(const QString &text);

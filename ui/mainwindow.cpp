@@ -215,7 +215,10 @@ void MainWindow::connectParts() {
         m_timeline.addPublished(m);
         m_race->addPublished(m);
         if (!m_composer->isAutoPublishing())
-            m_composer->setStatus(tr("Published %1").arg(m_race->displayId(m.id)));
+            m_composer->setStatus(m_publishUrl.isEmpty()
+                                      ? tr("Published %1").arg(m_race->displayId(m.id))
+                                      : tr("Published %1 through %2")
+                                            .arg(m_race->displayId(m.id), m_publishUrl.toString()));
     });
     connect(m_publisher, &Publisher::failed, this, [this](const QString &error) {
         m_composer->setStatus(tr("Publish failed: %1").arg(error), true);
@@ -248,7 +251,8 @@ void MainWindow::setServer(const QUrl &url, ServerMode mode) {
     setWindowTitle(tr("PushLab — %1").arg(url.toString()));
     m_serverBar->setServer(url, mode == ServerMode::Embedded);
     m_lanes->setServer(url);
-    m_publisher->setBaseUrl(url);
+    m_publisher->setBaseUrl(publishServerUrl());
+    m_serverBar->setPublishServer(m_publishUrl);
     m_crowd->setServerUrl(url);
     m_statsPoller->setBaseUrl(url);
     m_statsPoller->start(1000);
@@ -256,6 +260,16 @@ void MainWindow::setServer(const QUrl &url, ServerMode mode) {
     m_timelinePane->setLanesEnabled(true);
     m_composer->lineEdit()->setFocus();
     qCDebug(lcWindow) << "watching" << url;
+}
+
+void MainWindow::setPublishServer(const QUrl &url) {
+    m_publishUrl = url;
+    m_publisher->setBaseUrl(publishServerUrl());
+    m_serverBar->setPublishServer(url);
+}
+
+QUrl MainWindow::publishServerUrl() const {
+    return m_publishUrl.isEmpty() ? m_serverUrl : m_publishUrl;
 }
 
 void MainWindow::showServerProblem(const QString &message, quint16 failedPort) {

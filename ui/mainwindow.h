@@ -50,6 +50,11 @@ public:
     // Points every client at url and starts them.
     void setServer(const QUrl &url, ServerMode mode);
     QUrl serverUrl() const { return m_serverUrl; }
+    // Publishes through another server, one sharing the watched server's history (--redis):
+    // the lanes stay on setServer's, so each arrival's latency is the hop from one server to
+    // the other through Redis. Empty: publish to the watched server again.
+    void setPublishServer(const QUrl &url);
+    QUrl publishServerUrl() const;
     // The embedded server could not start: say why, and offer another port (or, when the
     // port is taken by another PushLab, to watch that one).
     void showServerProblem(const QString &message, quint16 failedPort);
@@ -132,5 +137,6 @@ private:
     QTimer *m_slowTimer = nullptr;  // 4 Hz: counts, log batch, pruning
     quint64 m_paintedRevision = 0;
     QUrl m_serverUrl;
+    QUrl m_publishUrl; // empty: m_serverUrl
     int m_slowTicks = 0;
 };

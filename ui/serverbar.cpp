@@ -34,6 +34,15 @@ ServerBar::ServerBar(QWidget *parent)
     m_url->setOpenExternalLinks(true);
     m_url->setTextInteractionFlags(Qt::TextBrowserInteraction);
     layout->addWidget(m_url);
+    m_publishUrl = new QLabel(this);
+    m_publishUrl->setTextFormat(Qt::RichText);
+    m_publishUrl->setOpenExternalLinks(true);
+    m_publishUrl->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_publishUrl->setToolTip(tr("The composer publishes through this server; the lanes watch the "
+                                "other. Both share one history (--redis), so each arrival's "
+                                "latency is the hop from one server to the other through Redis."));
+    m_publishUrl->hide();
+    layout->addWidget(m_publishUrl);
 
     auto *copy = new QPushButton(tr("Copy URL"), this);
     copy->setToolTip(tr("Copy the server's address, to open it in a browser elsewhere"));
@@ -72,6 +81,19 @@ void ServerBar::setServer(const QUrl &url, bool embedded) {
     m_url->setToolTip(embedded ? tr("The push server running inside this window")
                                : tr("Another PushLab server, watched over HTTP"));
     m_peers->setText(tr("Connected: waiting for the first /api/stats…"));
+}
+
+void ServerBar::setPublishServer(const QUrl &url) {
+    const QString u = url.toString().toHtmlEscaped();
+    m_publishUrl->setText(tr("publishing through <a href=\"%1\">%1</a>").arg(u));
+    m_publishUrl->setVisible(!url.isEmpty());
+}
+
+QString ServerBar::serverText() const {
+    QString text = m_url->text();
+    if (!m_publishUrl->isHidden())
+        text += u' ' + m_publishUrl->text();
+    return text;
 }
 
 void ServerBar::setNoServer() {

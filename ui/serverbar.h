@@ -20,6 +20,9 @@ public:
 
     void setServer(const QUrl &url, bool embedded);
     void setNoServer();
+    // Messages are published through another server (empty: through this one).
+    void setPublishServer(const QUrl &url);
+    QString serverText() const;
     void setStats(const ServerStats &stats);
     void setUnreachable(const QString &error);
     // The peers line and the counters as shown, for tests.
@@ -38,6 +41,7 @@ Q_SIGNALS:
 
 private:
     QLabel *m_url = nullptr;               // child
+    QLabel *m_publishUrl = nullptr;        // child
     QLabel *m_peers = nullptr;             // child
     QLabel *m_counters = nullptr;          // child
     QPushButton *m_closeStreams = nullptr; // child

@@ -1,6 +1,7 @@
 #include "serveroptions.h"
 
 #include "processpolicy.h"
+#include "redisaddress.h"
 #include "wirecontract.h"
 
 #include <QtCore/QThread>
@@ -17,6 +18,7 @@ const QString heartbeatName = QStringLiteral("heartbeat");
 const QString threadsName = QStringLiteral("threads");
 const QString fanOutName = QStringLiteral("fanout-threads");
 const QString allowHostName = QStringLiteral("allow-host");
+const QString redisName = QStringLiteral("redis");
 
 // One per core, up to four: an SSE fan-out is kernel time in send(2), which spreads well.
 int defaultFanOutThreads() {
@@ -54,6 +56,10 @@ ServerOptions::ServerOptions(QCommandLineParser *parser)
                                       "localhost are always answered; other names get 403, "
                                       "which stops DNS rebinding."),
                        QStringLiteral("NAME")});
+    parser->addOption({redisName,
+                       QStringLiteral("Share one history with every server given the same URL: "
+                                      "a Redis Stream at redis://host[:port][/db]."),
+                       QStringLiteral("URL")});
     parser->addOption({fanOutName,
                        QStringLiteral("Threads that write each SSE message to many streams "
                                       "together (default: one per core, at most 4; here %1).")
@@ -126,6 +132,11 @@ std::optional<ServerConfig> ServerOptions::config(QString *error) const {
         return std::nullopt;
     config.heartbeatMs = int(heartbeatSeconds * 1000);
     config.allowedHosts = m_parser->values(allowHostName);
+    if (m_parser->isSet(redisName)) {
+        config.redisUrl = m_parser->value(redisName);
+        if (!RedisAddress::parse(config.redisUrl, error))
+            return std::nullopt;
+    }
     config.port = quint16(port);
     return config;
 }

@@ -8,7 +8,7 @@
 #include <optional>
 
 // The server options `pushlab-cli serve` and `pushlab` share: --port, --bind, --history,
-// --ticker, --heartbeat, --threads, --fanout-threads.
+// --ticker, --heartbeat, --threads, --fanout-threads, --allow-host, --redis.
 class ServerOptions final {
 public:
     explicit ServerOptions(QCommandLineParser *parser);

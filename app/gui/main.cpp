@@ -42,8 +42,11 @@ int runHeadless(const ServerConfig &config) {
     return 0;
 }
 
-int runWindow(const ServerConfig &config, const QString &watchUrl, const QString &link) {
+int runWindow(const ServerConfig &config, const QString &watchUrl, const QString &publishUrl,
+              const QString &link) {
     MainWindow window;
+    if (!publishUrl.isEmpty())
+        window.setPublishServer(QUrl::fromUserInput(publishUrl));
     std::unique_ptr<ServerHost> host;
     if (!watchUrl.isEmpty()) {
         window.setServer(QUrl::fromUserInput(watchUrl), MainWindow::ServerMode::Remote);
@@ -117,6 +120,12 @@ int main(int argc, char *argv[]) {
             .arg(LinkPreset::keys()),
         QStringLiteral("preset"));
     parser.addOption(linkOption);
+    const QCommandLineOption publishToOption(
+        QStringLiteral("publish-to"),
+        QStringLiteral("Publish through the PushLab server at URL (one sharing this history: "
+                       "--redis) while the lanes watch this one: the latency of the hop."),
+        QStringLiteral("URL"));
+    parser.addOption(publishToOption);
     parser.process(*app);
     QString error;
     const auto config = options.config(&error);
@@ -139,6 +148,6 @@ int main(int argc, char *argv[]) {
         }
         return runHeadless(*config);
     }
-    return runWindow(*config, watchUrl,
+    return runWindow(*config, watchUrl, parser.value(publishToOption),
                      LinkPreset::find(link) ? LinkPreset::find(link)->key : QString());
 }

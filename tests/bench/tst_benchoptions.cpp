@@ -36,6 +36,23 @@ private Q_SLOTS:
         QVERIFY(r.options->json);
     }
 
+    void subscribeUrlsRepeatedSplitTheCrowd() {
+        const auto r = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--pattern=sse"),
+             QStringLiteral("--subscribe-url=http://127.0.0.1:8051/api/events"),
+             QStringLiteral("--subscribe-url=http://127.0.0.1:8052/api/events"),
+             QStringLiteral("--publish-url=http://127.0.0.1:8052/api/messages")});
+        QVERIFY2(r.options, qPrintable(r.error));
+        QCOMPARE(r.options->subscribeUrl, QUrl(QStringLiteral("http://127.0.0.1:8051/api/events")));
+        QCOMPARE(r.options->moreSubscribeUrls,
+                 (std::vector<QUrl>{QUrl(QStringLiteral("http://127.0.0.1:8052/api/events"))}));
+        const auto remote = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--subscribe-url=http://127.0.0.1:8051/"),
+             QStringLiteral("--subscribe-url=http://192.0.2.1:8052/")});
+        QVERIFY(!remote.options);
+        QVERIFY(remote.error.contains(QStringLiteral("192.0.2.1")));
+    }
+
     void pollOnAnotherServerHasNoCursorUnlessAsked() {
         const auto r =
             BenchOptions::parse({QStringLiteral("x"), QStringLiteral("--pattern=short"),

@@ -105,6 +105,39 @@ private Q_SLOTS:
         host.stop();
     }
 
+    void repeatedSubscribeUrlsSplitTheCrowd() {
+        // Two servers that share nothing: the clients on the publisher's get every message,
+        // the others none, so half of the deliveries go missing when the crowd is split.
+        ServerConfig config;
+        config.port = 0;
+        ServerHost a(config);
+        ServerHost b(config);
+        QVERIFY(a.start() && b.start());
+        const auto events = [](const ServerHost &h) -> QString { // not a QStringBuilder
+            return h.url().adjusted(QUrl::RemovePath).toString() + QStringLiteral("/api/events");
+        };
+        const auto parsed = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--pattern=sse"),
+             QStringLiteral("--subscribe-url=") + events(a),
+             QStringLiteral("--subscribe-url=") + events(b),
+             QStringLiteral("--publish-url=") + a.url().toString() + QStringLiteral("api/messages"),
+             QStringLiteral("--clients=10"), QStringLiteral("--messages=3"),
+             QStringLiteral("--rate=20"), QStringLiteral("--settle=0.2"),
+             QStringLiteral("--drain=0.5"), QStringLiteral("--duration-limit=30")});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        LoadGenerator generator(*parsed.options);
+        QVERIFY(generator.prepare().empty());
+        const BenchResult r = generator.run();
+        QCOMPARE(r.connected, 10);
+        QCOMPARE(r.published, 3);
+        QCOMPARE(r.expected, 30);
+        QCOMPARE(r.received, 15);
+        QCOMPARE(r.lost, 15);
+        QVERIFY(r.subscribeUrl.contains(events(b)));
+        a.stop();
+        b.stop();
+    }
+
     void refusedClientsAreReportedNotHidden() {
         QTcpServer probe;
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void encodingsAreMadeOnce();
     void replicaAdoptsInOrder();
     void replicaLeftBehindStartsOverWithAGap();
+    void newEpochMakesEveryEarlierIdARestart();
 };
 
 void TestMessageLog::idsAreContiguousFromFirstId() {
@@ -140,6 +141,26 @@ void TestMessageLog::replicaLeftBehindStartsOverWithAGap() {
     QVERIFY(gap.has_value());
     QCOMPARE(gap->firstAvailableId, 104u);
     QCOMPARE(gap->reason, MessageLog::Gap::Reason::Evicted);
+}
+
+void TestMessageLog::newEpochMakesEveryEarlierIdARestart() {
+    // The shared history (Redis) lost its stream and began again at 500: what was seen of the
+    // old one, evicted or not, is an earlier run's; the new ids follow on from 500.
+    MessageLog log(3, 100);
+    for (int i = 0; i < 5; ++i)
+        log.append(QString::number(i), i); // 100..104
+    log.startOver(500);
+    QCOMPARE(log.size(), 0);
+    QCOMPARE(log.firstId(), 500u);
+    QCOMPARE(log.lastId(), 499u);
+    for (quint64 seen : {100u, 104u}) {
+        const auto gap = log.gapAfter(seen);
+        QVERIFY(gap.has_value());
+        QCOMPARE(gap->reason, MessageLog::Gap::Reason::EarlierRun);
+    }
+    QCOMPARE(log.adopt(Message::make(500, QStringLiteral("new"), 1)).id, 500u);
+    QVERIFY(!log.gapAfter(500).has_value());
+    QCOMPARE(log.gapAfter(104)->firstAvailableId, 500u);
 }
 
 QTEST_GUILESS_MAIN(TestMessageLog)

@@ -87,6 +87,14 @@ void TestServeCommand::badOptionsAreOneLine_data() {
     QTest::newRow("fan-out threads too many")
         << QStringList{QStringLiteral("--fanout-threads"), QStringLiteral("65")};
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")};
+    QTest::newRow("redis not a redis URL")
+        << QStringList{QStringLiteral("--redis"), QStringLiteral("http://127.0.0.1:6379/")};
+    QTest::newRow("redis database not a number")
+        << QStringList{QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1:6379/x")};
+    // Port 1 (tcpmux) is closed: the history cannot be read, so the server does not start.
+    QTest::newRow("redis unreachable")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--redis"),
+                       QStringLiteral("redis://127.0.0.1:1/0")};
 }
 
 void TestServeCommand::badOptionsAreOneLine() {
