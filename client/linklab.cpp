@@ -19,14 +19,7 @@ LinkLab::LinkLab(QObject *parent)
         // object's thread with its own copy.
         connect(relay, &LinkRelay::linkEvent, this,
                 [this, p](const QString &type, const QString &detail, qint64 stallMs) {
-                    TrafficEvent event;
-                    event.kind = TrafficEvent::Kind::Link;
-                    event.pattern = p;
-                    event.timeUs = PushLab::wallClockUs();
-                    event.eventType = type;
-                    event.detail = detail;
-                    event.delayMs = stallMs;
-                    Q_EMIT linkEvent(event);
+                    Q_EMIT linkEvent(event(p, type, detail, stallMs));
                 });
         connect(m_thread, &QThread::finished, relay, &QObject::deleteLater);
     }
@@ -71,6 +64,17 @@ bool LinkLab::start(const QUrl &server, QString *error) {
     }
     m_started = ok;
     return ok;
+}
+
+TrafficEvent LinkLab::event(Pattern p, const QString &type, const QString &detail, qint64 stallMs) {
+    TrafficEvent e;
+    e.kind = TrafficEvent::Kind::Link;
+    e.pattern = p;
+    e.timeUs = PushLab::wallClockUs();
+    e.eventType = type;
+    e.detail = detail;
+    e.delayMs = stallMs;
+    return e;
 }
 
 void LinkLab::setConditions(Pattern p, const LinkConditions &conditions) {

@@ -32,6 +32,10 @@ public:
     void setAllConditions(const LinkConditions &conditions);
     void dropNow(PushLab::Pattern p, LinkConditions::DropMode mode);
 
+    // A relay's linkEvent as the lane's TrafficEvent (Kind::Link), stamped now.
+    static TrafficEvent event(PushLab::Pattern p, const QString &type, const QString &detail,
+                              qint64 stallMs);
+
 Q_SIGNALS:
     // TrafficEvent::Kind::Link, stamped on the lab's thread, delivered on ours.
     void linkEvent(const TrafficEvent &event);

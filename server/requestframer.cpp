@@ -1,31 +1,14 @@
 #include "requestframer.h"
 
+#include "httpsyntax.h"
 #include "wirecontract.h"
+
+using HttpSyntax::isControl;
+using HttpSyntax::isToken;
 
 namespace {
 
 constexpr qsizetype maxChunkLine = 1024;
-
-bool isTokenChar(char ch) {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
-        return true;
-    return QByteArrayView("!#$%&'*+-.^_`|~").contains(ch);
-}
-
-bool isToken(QByteArrayView s) {
-    if (s.isEmpty())
-        return false;
-    for (const char ch : s) {
-        if (!isTokenChar(ch))
-            return false;
-    }
-    return true;
-}
-
-bool isControl(char ch) {
-    const auto u = static_cast<unsigned char>(ch);
-    return (u < 0x20 && ch != '\t') || u == 0x7f;
-}
 
 bool isHex(char ch) {
     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
@@ -136,12 +119,6 @@ std::optional<Problem> checkField(QByteArrayView line, QByteArrayView *name,
     return std::nullopt;
 }
 
-// Sizes first: most header lines are none of these, and a case-insensitive compare of each
-// with each showed in every short poll's profile.
-bool sameName(QByteArrayView name, QByteArrayView wanted) {
-    return name.size() == wanted.size() && name.compare(wanted, Qt::CaseInsensitive) == 0;
-}
-
 } // namespace
 
 std::variant<RequestFramer::Head, RequestFramer::Problem>
@@ -175,17 +152,17 @@ RequestFramer::checkHead(QByteArrayView head) {
         found = checkField(line, &name, &value);
         if (found)
             return false;
-        if (sameName(name, "content-length")) {
+        if (HttpSyntax::isHeaderName(name, "content-length")) {
             ++contentLengths;
             if (!isDigits(value) || value.size() > 15) {
                 found = problem(400, "Content-Length must be a number of bytes.");
                 return false;
             }
             h.contentLength = value.toLongLong();
-        } else if (sameName(name, "transfer-encoding")) {
+        } else if (HttpSyntax::isHeaderName(name, "transfer-encoding")) {
             ++transferEncodings;
             coding = value;
-        } else if (sameName(name, "upgrade")) {
+        } else if (HttpSyntax::isHeaderName(name, "upgrade")) {
             sawUpgrade = true;
         }
         return true;

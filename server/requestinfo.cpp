@@ -1,5 +1,7 @@
 #include "requestinfo.h"
 
+#include "httpsyntax.h"
+
 #include <QtCore/QUrl>
 #include <QtHttpServer/QHttpServerRequest>
 
@@ -61,41 +63,11 @@ std::optional<quint64> RequestInfo::parseUnsigned(const QString &text) {
 
 namespace {
 
-bool isTokenChar(char ch) {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
-        return true;
-    switch (ch) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
 struct Wanted {
     QByteArrayView name;
     QByteArray RequestInfo::*field;
 };
 
-// Sizes first: most header lines name none of the headers the server reads, and comparing
-// every line with every name case-insensitively was a large part of a short poll's parse.
-bool isName(QByteArrayView name, QByteArrayView wanted) {
-    return name.size() == wanted.size() && name.compare(wanted, Qt::CaseInsensitive) == 0;
-}
 constexpr Wanted wanted[] = {
     {"host", &RequestInfo::host},
     {"origin", &RequestInfo::origin},
@@ -148,7 +120,7 @@ std::optional<RequestInfo> RequestInfo::fromUpgradeHead(QByteArrayView head) {
         const QByteArrayView name = line.first(colon);
         const QByteArrayView value = line.sliced(colon + 1).trimmed();
         for (std::size_t i = 0; i < std::size(wanted); ++i) {
-            if (!isName(name, wanted[i].name))
+            if (!HttpSyntax::isHeaderName(name, wanted[i].name))
                 continue;
             QByteArray &field = info.*(wanted[i].field);
             const bool list = wanted[i].field == &RequestInfo::connection ||
@@ -211,20 +183,20 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
             return std::nullopt; // no name, or a folded continuation line
         const QByteArrayView name = line.first(colon);
         for (const char ch : name) {
-            if (!isTokenChar(ch))
+            if (!HttpSyntax::isTokenChar(ch))
                 return std::nullopt;
         }
         const QByteArrayView value = line.sliced(colon + 1).trimmed();
-        if (isName(name, "content-length")) {
+        if (HttpSyntax::isHeaderName(name, "content-length")) {
             if (value != "0")
                 return std::nullopt;
             continue;
         }
-        if (isName(name, "transfer-encoding") || isName(name, "expect") ||
-            isName(name, "upgrade"))
+        if (HttpSyntax::isHeaderName(name, "transfer-encoding") ||
+            HttpSyntax::isHeaderName(name, "expect") || HttpSyntax::isHeaderName(name, "upgrade"))
             return std::nullopt;
         for (std::size_t i = 0; i < std::size(wanted); ++i) {
-            if (!isName(name, wanted[i].name))
+            if (!HttpSyntax::isHeaderName(name, wanted[i].name))
                 continue;
             if (seen[i])
                 return std::nullopt; // repeated: QHttpServer decides how to combine them

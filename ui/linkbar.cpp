@@ -97,13 +97,8 @@ LinkBar::LinkBar(QWidget *parent)
     column->addWidget(m_status);
 
     connect(m_all, &QComboBox::currentIndexChanged, this, [this] {
-        if (!isPerLane()) {
-            for (Pattern p : PushLab::allPatterns) {
-                const QSignalBlocker block(m_lanes[p]);
-                m_lanes[p]->setCurrentIndex(m_all->currentIndex());
-                emitChoice(p);
-            }
-        }
+        if (!isPerLane())
+            followSharedChoice();
         m_lesson.clear();
         m_lastEvent.clear();
         updateTexts();
@@ -111,14 +106,8 @@ LinkBar::LinkBar(QWidget *parent)
     connect(m_perLane, &QCheckBox::toggled, this, [this](bool perLane) {
         m_laneRow->setVisible(perLane);
         m_all->setEnabled(!perLane);
-        if (!perLane) {
-            // Back to one link for all: the shared choice applies to every lane again.
-            for (Pattern p : PushLab::allPatterns) {
-                const QSignalBlocker block(m_lanes[p]);
-                m_lanes[p]->setCurrentIndex(m_all->currentIndex());
-                emitChoice(p);
-            }
-        }
+        if (!perLane)
+            followSharedChoice(); // back to one link for all
         updateTexts();
     });
     connect(m_drop, &QPushButton::clicked, this, &LinkBar::dropRequested);
@@ -160,6 +149,14 @@ bool LinkBar::isPerLane() const {
 
 void LinkBar::setPerLane(bool perLane) {
     m_perLane->setChecked(perLane);
+}
+
+void LinkBar::followSharedChoice() {
+    for (Pattern p : PushLab::allPatterns) {
+        const QSignalBlocker block(m_lanes[p]);
+        m_lanes[p]->setCurrentIndex(m_all->currentIndex());
+        emitChoice(p);
+    }
 }
 
 void LinkBar::emitChoice(Pattern p) {

@@ -46,6 +46,8 @@ Q_SIGNALS:
 private:
     void fillPresets(QComboBox *box) const;
     void emitChoice(PushLab::Pattern p);
+    // Every lane takes the shared menu's link.
+    void followSharedChoice();
     void updateTexts();
 
     QComboBox *m_all = nullptr;               // child

@@ -1,6 +1,7 @@
 // The network lab's relay between the real clients and the real server, on loopback: it
 // changes no byte, adds what its conditions say, drops, cuts and holds as a real link and real
 // proxies do, and a client still ends with every message exactly once.
+#include "linklab.h"
 #include "linkrelay.h"
 #include "longpollclient.h"
 #include "recorder.h"
@@ -94,12 +95,8 @@ void tst_LinkRelay::startRelay(const LinkConditions &conditions, quint16 upstrea
 void tst_LinkRelay::recordLink(Recorder *recorder) {
     connect(m_relay.get(), &LinkRelay::linkEvent, recorder,
             [recorder](const QString &type, const QString &detail, qint64 stallMs) {
-                TrafficEvent e;
-                e.kind = TrafficEvent::Kind::Link;
-                e.eventType = type;
-                e.detail = detail;
-                e.delayMs = stallMs;
-                recorder->add(e);
+                recorder->add(
+                    LinkLab::event(PushLab::Pattern::ServerSentEvents, type, detail, stallMs));
             });
 }
 

@@ -11,6 +11,7 @@
 #include "serverbar.h"
 #include "timelineviewport.h"
 #include "trafficlogmodel.h"
+#include "windowtest.h"
 #include "wirecontract.h"
 
 #include <QtCore/QDeadlineTimer>
@@ -75,9 +76,7 @@ private:
 };
 
 void TestMainWindow::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("PushLabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    PushLab::Test::useTestSettings(QStringLiteral("tst_mainwindow"));
 }
 
 void TestMainWindow::init() {
@@ -87,10 +86,7 @@ void TestMainWindow::init() {
     m_server = std::make_unique<PushServer>(config);
     QString error;
     QVERIFY2(m_server->listen(&error), qPrintable(error));
-    m_window = std::make_unique<MainWindow>();
-    m_window->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port())),
-                        MainWindow::ServerMode::Embedded);
-    m_window->show();
+    m_window = PushLab::Test::showWindowOn(m_server->port());
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
 

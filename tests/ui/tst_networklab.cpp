@@ -9,6 +9,8 @@
 #include "mainwindow.h"
 #include "messageracemodel.h"
 #include "pushserver.h"
+#include "testserver.h"
+#include "windowtest.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QSettings>
@@ -73,23 +75,15 @@ private:
 };
 
 void TestNetworkLab::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("PushLabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_networklab"));
+    PushLab::Test::useTestSettings(QStringLiteral("tst_networklab"));
 }
 
 void TestNetworkLab::init() {
     QSettings().clear();
-    ServerConfig config;
-    config.port = 0;
-    m_server = std::make_unique<PushServer>(config);
-    QString error;
-    QVERIFY2(m_server->listen(&error), qPrintable(error));
-    m_window = std::make_unique<MainWindow>();
+    m_server = PushLab::Test::startServer();
+    QVERIFY(m_server->port() != 0);
+    m_window = PushLab::Test::showWindowOn(m_server->port());
     m_window->resize(1280, 860);
-    m_window->setServer(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port())),
-                        MainWindow::ServerMode::Embedded);
-    m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
 
