@@ -24,9 +24,9 @@ PollService::PollService(const ServerConfig &config, const MessageLog &log,
     , m_waiters(context, [this] { onDeadline(); }) {}
 
 std::optional<quint64> PollService::sinceOf(const RequestInfo &info) const {
-    if (!info.query.hasQueryItem(QStringLiteral("since")))
+    if (!info.query.has(QLatin1StringView("since")))
         return m_log.lastId(); // no since: "from now"
-    return info.unsignedItem(QStringLiteral("since"));
+    return info.query.unsignedValue(QLatin1StringView("since"));
 }
 
 void PollService::shortPoll(Connection &c, const RequestInfo &info) {
@@ -77,8 +77,8 @@ void PollService::wait(Connection &c, const RequestInfo &info, Flavour flavour) 
     }
     const quint64 since = *parsedSince;
     int timeout = Wire::longPollDefaultTimeoutS;
-    if (info.query.hasQueryItem(QStringLiteral("timeout"))) {
-        const auto parsed = info.unsignedItem(QStringLiteral("timeout"));
+    if (info.query.has(QLatin1StringView("timeout"))) {
+        const auto parsed = info.query.unsignedValue(QLatin1StringView("timeout"));
         if (!parsed) {
             m_responder.send(
                 c, HttpResponse::error(400, QStringLiteral("timeout must be a whole number of "

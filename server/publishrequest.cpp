@@ -60,7 +60,7 @@ std::variant<QString, HttpResponse> PublishRequest::fromBody(const RequestInfo &
 }
 
 std::variant<QString, HttpResponse> PublishRequest::fromSeedQuery(const RequestInfo &info) {
-    const QString text = info.query.queryItemValue(QStringLiteral("message"), QUrl::FullyDecoded);
+    const QString text = info.query.value(QLatin1StringView("message"), QUrl::FullyDecoded);
     if (auto problem = problemWith(text, QStringLiteral("Give the message as ?message=<text>.")))
         return std::move(*problem);
     return text;

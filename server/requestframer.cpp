@@ -41,13 +41,13 @@ bool isKnownMethod(QByteArrayView m) {
 template <typename F> bool forEachLine(QByteArrayView head, F &&f) {
     qsizetype pos = 0;
     while (pos < head.size()) {
-        qsizetype end = head.indexOf('\n', pos);
+        qsizetype end = HttpSyntax::find(head, '\n', pos);
         if (end < 0)
             end = head.size();
         QByteArrayView line = head.sliced(pos, end - pos);
         if (line.endsWith('\r'))
             line.chop(1);
-        if (line.contains('\r'))
+        if (HttpSyntax::find(line, '\r') >= 0)
             return false;
         if (!f(line))
             return true;
@@ -63,7 +63,7 @@ Problem problem(int status, const char *message) {
 }
 
 std::optional<Problem> checkRequestLine(QByteArrayView line, bool *http10) {
-    const qsizetype first = line.indexOf(' ');
+    const qsizetype first = HttpSyntax::find(line, ' ');
     const qsizetype last = line.lastIndexOf(' ');
     if (first <= 0 || last == first)
         return problem(400, "The request line must be: METHOD SP target SP HTTP/1.1.");
@@ -72,7 +72,7 @@ std::optional<Problem> checkRequestLine(QByteArrayView line, bool *http10) {
     const QByteArrayView version = line.sliced(last + 1);
     if (!isToken(method))
         return problem(400, "The request method is not a token.");
-    if (target.isEmpty() || target.contains(' '))
+    if (target.isEmpty() || HttpSyntax::find(target, ' ') >= 0)
         return problem(400, "The request line must be: METHOD SP target SP HTTP/1.1.");
     for (qsizetype i = 0; i < target.size(); ++i) {
         const char ch = target[i];
@@ -103,7 +103,7 @@ std::optional<Problem> checkField(QByteArrayView line, QByteArrayView *name,
                                   QByteArrayView *value) {
     if (line.startsWith(' ') || line.startsWith('\t'))
         return problem(400, "A folded header line (obs-fold) is not accepted.");
-    const qsizetype colon = line.indexOf(':');
+    const qsizetype colon = HttpSyntax::find(line, ':');
     if (colon <= 0)
         return problem(400, "A header line has no name and colon.");
     *name = line.first(colon);

@@ -10,29 +10,28 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     switch (request.method()) {
     case QHttpServerRequest::Method::Get:
         info.method = Method::Get;
-        info.methodName = "GET";
+        info.methodName = QByteArrayLiteral("GET");
         break;
     case QHttpServerRequest::Method::Post:
         info.method = Method::Post;
-        info.methodName = "POST";
+        info.methodName = QByteArrayLiteral("POST");
         break;
     case QHttpServerRequest::Method::Head:
         info.method = Method::Head;
-        info.methodName = "HEAD";
+        info.methodName = QByteArrayLiteral("HEAD");
         break;
     case QHttpServerRequest::Method::Options:
         info.method = Method::Options;
-        info.methodName = "OPTIONS";
+        info.methodName = QByteArrayLiteral("OPTIONS");
         break;
     default:
         info.method = Method::Other;
-        info.methodName = "OTHER";
+        info.methodName = QByteArrayLiteral("OTHER");
         break;
     }
     const QUrl url = request.url();
     info.path = url.path();
-    if (url.hasQuery())
-        info.query = QUrlQuery(url);
+    info.query = QueryItems(url);
     // Only the headers the server acts on: each is a hash lookup, where copying every header
     // (QHttpServerRequest::headers() builds a list) cost more than the rest of a poll.
     info.host = request.value("host");
@@ -47,18 +46,6 @@ RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     info.secWebSocketVersion = request.value("sec-websocket-version");
     info.body = request.body();
     return info;
-}
-
-std::optional<quint64> RequestInfo::parseUnsigned(const QString &text) {
-    if (text.isEmpty() || text.size() > 20)
-        return std::nullopt;
-    for (QChar ch : text) {
-        if (ch < u'0' || ch > u'9')
-            return std::nullopt;
-    }
-    bool ok = false;
-    const quint64 value = text.toULongLong(&ok);
-    return ok ? std::optional<quint64>(value) : std::nullopt;
 }
 
 namespace {
@@ -109,8 +96,7 @@ std::optional<RequestInfo> RequestInfo::fromUpgradeHead(QByteArrayView head) {
             info.method = info.methodName == "GET" ? Method::Get : Method::Other;
             const QUrl url(QString::fromLatin1(line.sliced(first + 1, last - first - 1)));
             info.path = url.path();
-            if (url.hasQuery())
-                info.query = QUrlQuery(url);
+            info.query = QueryItems(url);
             info.http10 = line.endsWith("HTTP/1.0");
             continue;
         }
@@ -144,7 +130,7 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
     // a substring cost more than the rest of this parse. A bare LF is left to QHttpServer.
     qsizetype pos = 0;
     const auto nextLine = [&bytes, &pos](QByteArrayView *line) {
-        const qsizetype lf = bytes.indexOf('\n', pos);
+        const qsizetype lf = HttpSyntax::find(bytes, '\n', pos);
         if (lf <= pos || bytes[lf - 1] != '\r')
             return false; // incomplete, or a bare LF
         *line = bytes.sliced(pos, lf - 1 - pos);
@@ -160,17 +146,24 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
         if (ch <= ' ' || ch >= 127 || ch == '%' || ch == '#')
             return std::nullopt;
     }
-    const qsizetype question = target.indexOf('?');
+    const qsizetype question = HttpSyntax::find(target, '?');
     const QByteArrayView path = question < 0 ? target : target.first(question);
     if (!paths.contains(path))
         return std::nullopt;
 
     RequestInfo info;
     info.method = Method::Get;
-    info.methodName = "GET";
-    info.path = QString::fromLatin1(path);
+    info.methodName = QByteArrayLiteral("GET");
+    // The same few paths come again and again: the last one's QString is shared, not rebuilt.
+    thread_local QByteArray lastPathBytes;
+    thread_local QString lastPath;
+    if (path != QByteArrayView(lastPathBytes)) {
+        lastPathBytes = path.toByteArray();
+        lastPath = QString::fromLatin1(path);
+    }
+    info.path = lastPath;
     if (question >= 0 && question + 1 < target.size())
-        info.query = QUrlQuery(QString::fromLatin1(target.sliced(question + 1)));
+        info.query = QueryItems::plain(target.sliced(question + 1));
     bool seen[std::size(wanted)] = {};
     for (;;) {
         QByteArrayView line;
@@ -178,7 +171,7 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
             return std::nullopt;
         if (line.isEmpty())
             break; // the head's end
-        const qsizetype colon = line.indexOf(':');
+        const qsizetype colon = HttpSyntax::find(line, ':');
         if (colon <= 0)
             return std::nullopt; // no name, or a folded continuation line
         const QByteArrayView name = line.first(colon);

@@ -4,7 +4,8 @@
 #include <QtCore/QList>
 #include <QtCore/QPair>
 #include <QtCore/QString>
-#include <QtCore/QUrlQuery>
+
+#include "queryitems.h"
 
 #include <optional>
 
@@ -19,7 +20,7 @@ struct RequestInfo {
     Method method = Method::Other;
     QByteArray methodName;
     QString path;
-    QUrlQuery query;
+    QueryItems query;
     // The few headers the server acts on (empty when absent).
     QByteArray host;
     QByteArray origin;
@@ -36,13 +37,6 @@ struct RequestInfo {
     bool http10 = false;    // an HTTP/1.0 request (QHttpServerRequest 6.4 does not say)
 
     static RequestInfo from(const QHttpServerRequest &request);
-
-    // A message id or count as a query or header gives it: digits only, fits in 64 bits.
-    static std::optional<quint64> parseUnsigned(const QString &text);
-    // The query item `key` parsed so: nullopt when absent *or* malformed (check hasQueryItem).
-    std::optional<quint64> unsignedItem(const QString &key) const {
-        return parseUnsigned(query.queryItemValue(key));
-    }
 
     // The fast path's parser: a complete, plain HTTP/1.1 GET of one of `paths` with no body,
     // read straight from the socket. Anything else — another method or version, a request

@@ -104,7 +104,7 @@ SendRing &SendRing::forThisThread() {
 void SendRing::send(Write *writes, std::size_t count) {
 #ifdef PUSHLAB_HAVE_IO_URING
     std::size_t first = 0;
-    while (m_ring && first < count) {
+    while (m_ring && count - first > 1) {
         io_uring &ring = m_ring->ring;
         const std::size_t n = std::min<std::size_t>(batch, count - first);
         std::size_t queued = 0;

@@ -40,7 +40,8 @@ public:
     static SendRing &forThisThread();
 
     bool usesIoUring() const { return m_ring != nullptr; }
-    // Sends each write once; fills in `sent` and `error`.
+    // Sends each write once; fills in `sent` and `error`. A single write is a plain send(2):
+    // a ring pays for itself only when several share one io_uring_enter.
     void send(Write *writes, std::size_t count);
 
     static constexpr unsigned batch = 64; // writes per submission

@@ -32,13 +32,14 @@ void StreamService::open(Connection &c, const RequestInfo &info, Flavour flavour
     counters.requests++;
 
     QString lastEventIdText = QString::fromUtf8(info.lastEventId).trimmed();
-    for (const QString &key : {QStringLiteral("lastEventId"), QStringLiteral("last_event_id")}) {
-        if (lastEventIdText.isEmpty() && info.query.hasQueryItem(key))
-            lastEventIdText = info.query.queryItemValue(key);
+    for (const QLatin1StringView key :
+         {QLatin1StringView("lastEventId"), QLatin1StringView("last_event_id")}) {
+        if (lastEventIdText.isEmpty() && info.query.has(key))
+            lastEventIdText = info.query.value(key);
     }
     std::optional<quint64> lastEventId;
     if (!lastEventIdText.isEmpty()) {
-        lastEventId = RequestInfo::parseUnsigned(lastEventIdText);
+        lastEventId = QueryItems::parseUnsigned(lastEventIdText);
         if (!lastEventId) {
             m_responder.send(
                 c, HttpResponse::error(

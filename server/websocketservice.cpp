@@ -77,8 +77,8 @@ void WebSocketService::open(Connection &c, const RequestInfo &info) {
     if (!Codec::isValidKey(info.secWebSocketKey))
         return refuse(400, QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64."));
     std::optional<quint64> since;
-    if (info.query.hasQueryItem(QStringLiteral("since"))) {
-        since = info.unsignedItem(QStringLiteral("since"));
+    if (info.query.has(QLatin1StringView("since"))) {
+        since = info.query.unsignedValue(QLatin1StringView("since"));
         if (!since)
             return refuse(400,
                           QStringLiteral("since must be a message id (a non-negative integer)."));

@@ -41,9 +41,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         RequestInfo::fromSimpleGet(bytes.first(length), paths, &againLength);
     require(again.has_value(), "the request alone is accepted too");
     require(againLength == length, "the request alone has the same length");
-    require(again->path == info->path && again->query.query() == info->query.query() &&
+    require(again->path == info->path && again->query.toString() == info->query.toString() &&
                 again->host == info->host && again->origin == info->origin &&
                 again->connection == info->connection && again->lastEventId == info->lastEventId,
             "the request alone has the same fields");
+
+    // The items a poll reads by hand read as QUrlQuery reads them.
+    const QUrlQuery reference(info->query.toString());
+    for (const QLatin1StringView key : {QLatin1StringView("since"), QLatin1StringView("timeout")}) {
+        require(info->query.has(key) == reference.hasQueryItem(key), "has() is QUrlQuery's");
+        require(info->query.unsignedValue(key) ==
+                    QueryItems::parseUnsigned(reference.queryItemValue(key)),
+                "unsignedValue() is QUrlQuery's");
+    }
     return 0;
 }

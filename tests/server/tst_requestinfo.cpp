@@ -11,6 +11,8 @@ private Q_SLOTS:
     void takesPlainGets();
     void leavesEverythingElseToQHttpServer_data();
     void leavesEverythingElseToQHttpServer();
+    void plainQueryReadsAsQUrlQuery_data();
+    void plainQueryReadsAsQUrlQuery();
 };
 
 namespace {
@@ -32,7 +34,7 @@ void TestRequestInfo::takesPlainGets() {
     QCOMPARE(info->headerBytes, request.size());
     QCOMPARE(info->method, RequestInfo::Method::Get);
     QCOMPARE(info->path, QStringLiteral("/api/messages"));
-    QCOMPARE(info->query.queryItemValue(QStringLiteral("since")), QStringLiteral("42"));
+    QCOMPARE(info->query.value(QLatin1StringView("since")), QStringLiteral("42"));
     QCOMPARE(info->host, QByteArray("127.0.0.1:8050"));
     QCOMPARE(info->userAgent, QByteArray("Probe/1.0"));
     QCOMPARE(info->lastEventId, QByteArray("7"));
@@ -82,6 +84,51 @@ void TestRequestInfo::leavesEverythingElseToQHttpServer() {
     qsizetype length = -1;
     QVERIFY(!RequestInfo::fromSimpleGet(request, paths, &length));
     QCOMPARE(length, -1);
+}
+
+void TestRequestInfo::plainQueryReadsAsQUrlQuery_data() {
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("one item") << QByteArray("since=5");
+    QTest::newRow("empty value") << QByteArray("since=");
+    QTest::newRow("no value") << QByteArray("since");
+    QTest::newRow("the first of two") << QByteArray("a=1&since=7&since=8");
+    QTest::newRow("empty items") << QByteArray("&&since=3&");
+    QTest::newRow("largest id") << QByteArray("since=18446744073709551615");
+    QTest::newRow("one past the largest") << QByteArray("since=18446744073709551616");
+    QTest::newRow("twenty nines") << QByteArray("since=99999999999999999999");
+    QTest::newRow("twenty-one digits") << QByteArray("since=000000000000000000001");
+    QTest::newRow("a letter") << QByteArray("since=1a");
+    QTest::newRow("a sign") << QByteArray("since=+1&timeout=-1");
+    QTest::newRow("another key first") << QByteArray("timeout=30&since=2");
+    QTest::newRow("longer and shorter keys") << QByteArray("sincex=1&xsince=2&sinc=3");
+    QTest::newRow("an equals sign in the value") << QByteArray("since=1=2");
+    QTest::newRow("keys are case-sensitive") << QByteArray("Since=1&TIMEOUT=2");
+    QTest::newRow("only an equals sign") << QByteArray("=&since&=5");
+    QTest::newRow("delimiters") << QByteArray("since={1}&timeout=|2|&lastEventId=a;b");
+}
+
+// The fast path reads `since` and `timeout` from the raw bytes; for any target it takes (no
+// percent-encoding) the answers must be QUrlQuery's.
+void TestRequestInfo::plainQueryReadsAsQUrlQuery() {
+    QFETCH(QByteArray, raw);
+    const QueryItems plain = QueryItems::plain(raw);
+    const QUrlQuery reference(QString::fromLatin1(raw));
+    for (const QLatin1StringView key : {QLatin1StringView("since"), QLatin1StringView("timeout"),
+                                        QLatin1StringView("lastEventId")}) {
+        QCOMPARE(plain.has(key), reference.hasQueryItem(key));
+        QCOMPARE(plain.unsignedValue(key),
+                 QueryItems::parseUnsigned(reference.queryItemValue(key)));
+        QCOMPARE(plain.value(key), reference.queryItemValue(key));
+    }
+    QCOMPARE(plain.toString(), reference.query());
+
+    // And the fast path gives its request exactly these items.
+    qsizetype length = 0;
+    const QByteArray request = "GET /api/messages?" + raw + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    const auto info = RequestInfo::fromSimpleGet(request, paths, &length);
+    QVERIFY(info);
+    QCOMPARE(info->query.unsignedValue(QLatin1StringView("since")),
+             plain.unsignedValue(QLatin1StringView("since")));
 }
 
 QTEST_GUILESS_MAIN(TestRequestInfo)
