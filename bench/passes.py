@@ -17,7 +17,7 @@ import re
 import sys
 
 DROPPED = {"subscribeUrl", "publishUrl", "server.pids"}
-NAME = re.compile(r"(\w+)-(sse|ws|long|short|idle)-(\d+)\.json")
+NAME = re.compile(r"(\w+)-(sse|ws|long|short|wrk|idle)-(\d+)\.json")
 
 
 def _flatten(d, prefix=""):

@@ -7,7 +7,8 @@ import platform
 import subprocess
 from datetime import datetime, timezone
 
-NAMES = {"pushlab": "PushLab", "nchan": "Nchan, 2 workers", "go": "Go net/http"}
+NAMES = {"pushlab": "PushLab", "nchan": "Nchan, 2 workers", "go": "Go net/http",
+         "ceiling": "nginx `return 200` (the ceiling)"}
 
 
 def load(raw, name):
@@ -51,6 +52,14 @@ def loss(r):
         if r.get("firstFailure"):
             text += f" ({r['firstFailure']})"
     return text
+
+
+def reach(r):
+    """When a message had reached every client (its last delivery), p50 / p99 over the
+    messages: what "one message reaches all" means to a user watching the slowest client."""
+    if not r or get(r, "reachedEveryoneMs", "count") in (None, 0):
+        return "–"
+    return f"{ms(get(r, 'reachedEveryoneMs', 'p50'))} / {ms(get(r, 'reachedEveryoneMs', 'p99'))} ms"
 
 
 def per_conn(r):
@@ -110,7 +119,7 @@ def idle(r):
     return "–" if v is None else f"{v:.2f} % of a core"
 
 
-KINDS = ("sse", "ws", "long", "short", "idle")
+KINDS = ("sse", "ws", "long", "short", "wrk", "idle")
 
 
 def pass_ratios(p_runs, n_runs, keys, limit, higher_is_better=False):
@@ -180,6 +189,47 @@ def goals(p, n, p_runs=None, n_runs=None):
     ]
 
 
+def goals15(res, runs):
+    """Issue 15's goals: SSE and long-poll "reaches all" p50 against Nchan (2 workers), and the
+    short poll's requests/s against Nchan with one worker, by both generators; with each
+    generator's ceiling (nginx `return 200`) beside them, so a generator's own limit shows."""
+    p, n = res["pushlab"], res["nchan"]
+    c = res.get("ceiling", {})
+    pr, nr = runs["pushlab"], runs["nchan"]
+
+    def line(kind, keys, limit, higher, label):
+        a, b = get(p[kind], *keys), get(n[kind], *keys)
+        if a is None or not b:
+            return f"- ? {label} (not measured)"
+        ok = a >= limit * b if higher else a <= limit * b
+        unit = "/s" if higher else "ms"
+        fmt = (lambda v: f"{v:,.0f} {unit}") if higher else (lambda v: f"{v:,.1f} {unit}")
+        return (f"- {'met' if ok else '**not met**'}: {label}: {fmt(a)} vs {fmt(b)}, "
+                f"{a / b:.2f} × (goal {'≥' if higher else '≤'} {limit})"
+                + pass_ratios(pr[kind], nr[kind], keys, limit, higher))
+
+    out = ["Issue 15 goals, PushLab against Nchan in this run (median passes, then pass by pass; "
+           "a goal is met by the medians and in at least 4 of 5 passes):", "",
+           line("sse", ("reachedEveryoneMs", "p50"), 0.6, False,
+                "SSE, one message reaches all, p50 at most 0.6 of Nchan's"),
+           line("long", ("reachedEveryoneMs", "p50"), 0.75, False,
+                "Long poll, one message reaches all, p50 at most 0.75 of Nchan's"),
+           line("short", ("requests", "perSecond"), 1.0, True,
+                "Short poll requests/s (`pushlab-cli bench`) at least Nchan's with one worker"),
+           line("wrk", ("requests", "perSecond"), 1.0, True,
+                "Short poll requests/s (wrk) at least Nchan's with one worker")]
+    for kind, generator in (("short", "`pushlab-cli bench`"), ("wrk", "wrk")):
+        top = get(c.get(kind, {}), "requests", "perSecond")
+        if not top:
+            continue
+        share = ", ".join(f"{NAMES[s].split(',')[0]} {100 * v / top:.0f} %"
+                          for s in ("pushlab", "nchan", "go") if s in res
+                          for v in [get(res[s][kind], "requests", "perSecond")] if v)
+        out.append(f"- The ceiling for {generator}: nginx `return 200` at {top:,.0f} requests/s; "
+                   f"of that: {share}.")
+    return out
+
+
 def median_run(kind, runs):
     """The pass to show: the median by the row's main figure. Deliveries are summed over every
     pass, so a loss in any pass shows in the table."""
@@ -188,12 +238,12 @@ def median_run(kind, runs):
         return {}
     if kind == "idle":
         key = lambda r: get(r, "cpuPercent") or 0
-    elif kind == "short":
+    elif kind in ("short", "wrk"):
         key = lambda r: get(r, "requests", "perSecond") or 0
     else:
         key = lambda r: get(r, "latencyMs", "p50") if get(r, "latencyMs", "count") else float("inf")
     chosen = dict(sorted(done, key=key)[(len(done) - 1) // 2])
-    if kind != "idle":
+    if kind not in ("idle", "wrk"):
         total = {k: sum(get(r, "deliveries", k) or 0 for r in done)
                  for k in ("expected", "received", "lost")}
         chosen["deliveries"] = dict(chosen.get("deliveries", {}), **total)
@@ -240,27 +290,35 @@ def main():
 
     names = [NAMES.get(s, s) for s in servers]
     rows = [
-        (f"SSE: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["sse"])),
+        (f"SSE: one message reaches all {clients:,} (its last delivery), p50 / p99",
+         lambda r: reach(r["sse"])),
+        ("SSE: latency per delivery, p50 / p99", lambda r: latency(r["sse"])),
         ("SSE: deliveries received / expected", lambda r: loss(r["sse"])),
         ("SSE: server memory per open stream", lambda r: per_conn(r["sse"])),
         (f"SSE: connect all {clients:,}", lambda r: connect(r["sse"])),
         ("SSE: server CPU per stream while connecting", lambda r: cpu_per_connection(r["sse"])),
         ("SSE: server CPU while publishing", lambda r: cpu(r["sse"])),
         ("SSE: server CPU per delivery", lambda r: cpu_per(r["sse"], "delivery")),
-        (f"WebSocket: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["ws"])),
+        (f"WebSocket: one message reaches all {clients:,}, p50 / p99", lambda r: reach(r["ws"])),
+        ("WebSocket: latency per delivery, p50 / p99", lambda r: latency(r["ws"])),
         ("WebSocket: deliveries received / expected", lambda r: loss(r["ws"])),
         ("WebSocket: server memory per open socket", lambda r: per_conn(r["ws"])),
         (f"WebSocket: connect all {clients:,}", lambda r: connect(r["ws"])),
         ("WebSocket: server CPU per delivery", lambda r: cpu_per(r["ws"], "delivery")),
-        (f"Long poll: one message reaches all {clients:,}, p50 / p99", lambda r: latency(r["long"])),
+        (f"Long poll: one message reaches all {clients:,}, p50 / p99", lambda r: reach(r["long"])),
+        ("Long poll: latency per delivery, p50 / p99", lambda r: latency(r["long"])),
         ("Long poll: deliveries received / expected", lambda r: loss(r["long"])),
         ("Long poll: server memory per waiting client", lambda r: per_conn(r["long"])),
         ("Long poll: server CPU per delivery (answer + next request)",
          lambda r: cpu_per(r["long"], "delivery")),
-        (f"Short poll, {short_clients} keep-alive connections: requests/s",
+        (f"Short poll, {short_clients} keep-alive connections, `pushlab-cli bench`: requests/s",
          lambda r: rps(r["short"])),
         ("Short poll: deliveries received / expected", lambda r: loss(r["short"])),
-        ("Short poll: server CPU per request", lambda r: cpu_per(r["short"], "request")),
+        ("Short poll, `pushlab-cli bench`: server CPU per request",
+         lambda r: cpu_per(r["short"], "request")),
+        (f"Short poll, {short_clients} keep-alive connections, wrk: requests/s",
+         lambda r: rps(r["wrk"])),
+        ("Short poll, wrk: server CPU per request", lambda r: cpu_per(r["wrk"], "request")),
         ("Idle: server CPU with no clients", lambda r: idle(r["idle"])),
         (f"Idle: server CPU with {clients:,} open SSE streams", lambda r: held_idle(r["sse"])),
         (f"Idle: server CPU with {clients:,} open WebSockets", lambda r: held_idle(r["ws"])),
@@ -283,9 +341,12 @@ def main():
     for label, fn in rows:
         out.append("| " + " | ".join([label] + [fn(res[s]) for s in servers]) + " |")
     out += ["",
-            "Latency is per delivery: the client's receive time minus the time the bench sent the "
-            "publish request (both on this machine's monotonic clock). \"Reaches all\" p50 / p99 are "
-            "over every (message, client) delivery. "
+            "Latency is the client's receive time minus the time the bench sent the publish "
+            "request (both on this machine's monotonic clock). \"Reaches all\" is a message's "
+            "last delivery, p50 / p99 over the messages; \"per delivery\" is over every (message, "
+            "client) pair. The short poll is measured by two generators: `pushlab-cli bench` "
+            "(following each answer's position) and wrk (Debian's, one thread, the same "
+            "up-to-date URL every request; Nchan answers it 304). "
             + (f"Each figure comes from the median of {a.repeat} passes (by p50, by requests/s "
                "for short poll, by CPU for idle); delivery counts add up every pass. "
                if a.repeat > 1 else "")
@@ -296,25 +357,29 @@ def main():
             "growth of the server's resident memory (all its processes) from before the clients "
             "connected to after, divided by the clients connected.", ""]
     if "pushlab" in servers and "nchan" in servers:
+        out += goals15(res, runs) + [""]
         out += goals(res["pushlab"], res["nchan"], runs["pushlab"], runs["nchan"]) + [""]
     notes = []
     for s in servers:
-        for k in ("sse", "ws", "long", "short"):
+        for k in ("sse", "ws", "long", "short", "wrk"):
             for i, r in enumerate(runs[s][k], 1):
                 n = get(r, "note")
                 if n:
                     notes.append(f"- {NAMES.get(s, s)} {k}, pass {i}: {n.strip()}")
-                elif not r:
+                elif not r and (s != "ceiling" or k in ("short", "wrk")):
                     notes.append(f"- {NAMES.get(s, s)} {k}, pass {i}: no result (see the run's log)")
     if notes:
         out += ["Notes:"] + notes + [""]
     # Every pass, so the spread between passes is visible next to the median.
-    out += ["Every pass (SSE and long poll: p50 / p99 ms; short poll: requests/s):", "",
+    out += ["Every pass (SSE, WebSocket and long poll: reaches all p50 / p99 ms; short poll: "
+            "requests/s):", "",
             "| Server, load | " + " | ".join(f"pass {i}" for i in passes) + " |",
             "|" + "---|" * (a.repeat + 1)]
     for s in servers:
-        for k in ("sse", "long", "short"):
-            cells = [rps(r) if k == "short" else latency(r) for r in runs[s][k]]
+        for k in ("sse", "ws", "long", "short", "wrk"):
+            if not any(runs[s][k]):
+                continue
+            cells = [rps(r) if k in ("short", "wrk") else reach(r) for r in runs[s][k]]
             out.append(f"| {NAMES.get(s, s)}, {k} | " + " | ".join(cells) + " |")
     out.append("")
     with open(a.markdown, "w") as f:

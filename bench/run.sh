@@ -3,7 +3,10 @@
 # same loads on this machine, measured by `pushlab-cli bench`:
 #   SSE with $CLIENTS streams, WebSocket with $CLIENTS sockets (PushLab and Nchan; the Go peer
 #   has none), long poll with $CLIENTS clients, short poll with $SHORT_CLIENTS keep-alive
-#   connections (requests/s), and idle CPU.
+#   connections (requests/s), and idle CPU. The short poll is measured a second time by wrk
+#   (Debian's HTTP benchmark, no code shared with PushLab), and both generators also measure the
+#   ceiling: nginx answering a fixed body with `return 200` (SERVERS entry "ceiling"), the most
+#   requests/s this machine gives either generator.
 # Writes bench/results/runs/<UTC date>.md (markdown table), .png (chart), .csv (every pass's
 # figures, the compact form bench/pool.py reads) and -raw/ (each bench run's JSON). runs/ is
 # ignored by git: a run that a document cites gets its .md and .csv copied to bench/results/.
@@ -13,7 +16,7 @@
 #
 # Usage: bench/run.sh            (as root it installs what is missing from Debian first)
 # Environment: CLIENTS (10000), MESSAGES (10), RATE (2 per second), SHORT_CLIENTS (50),
-#   SHORT_SECONDS (5), IDLE_SECONDS (5), HELD_IDLE_SECONDS (3), SERVERS ("pushlab nchan go"), REPEAT (5 passes, the
+#   SHORT_SECONDS (5), IDLE_SECONDS (5), HELD_IDLE_SECONDS (3), SERVERS ("pushlab nchan go ceiling"), REPEAT (5 passes, the
 #   server order rotating each pass; the table shows the median pass, losses summed over all),
 #   PUSHLAB_BENCH_BUILD (build directory, default <repo>/build-bench, configured Release),
 #   RESULTS (output directory, default bench/results/runs), PUSHLAB_PERF=1 (perf record PushLab's SSE run),
@@ -32,7 +35,7 @@ SHORT_CLIENTS=${SHORT_CLIENTS:-50}
 SHORT_SECONDS=${SHORT_SECONDS:-5}
 IDLE_SECONDS=${IDLE_SECONDS:-5}
 HELD_IDLE_SECONDS=${HELD_IDLE_SECONDS:-3} # SSE and long poll: all clients held, nothing published
-SERVERS=${SERVERS:-"pushlab nchan go"}
+SERVERS=${SERVERS:-"pushlab nchan go ceiling"}
 REPEAT=${REPEAT:-5}
 BUILD_DIR=${PUSHLAB_BENCH_BUILD:-$REPO/build-bench}
 RESULTS=${RESULTS:-$REPO/bench/results/runs} # git-ignored
@@ -47,6 +50,7 @@ command -v nginx >/dev/null || need+=(nginx)
 [[ -e /usr/lib/nginx/modules/ngx_nchan_module.so ]] || need+=(libnginx-mod-nchan)
 command -v go >/dev/null || need+=(golang-go)
 command -v gnuplot >/dev/null || need+=(gnuplot-nox)
+command -v wrk >/dev/null || need+=(wrk)
 command -v python3 >/dev/null || need+=(python3)
 command -v cmake >/dev/null || need+=(cmake ninja-build)
 [[ -e /usr/include/liburing.h ]] || need+=(liburing-dev) # PushLab's batched sends
@@ -190,6 +194,26 @@ bench() {
     [[ -s $WORK/$name-$pattern-$PASS.json ]] || echo '{}' >"$WORK/$name-$pattern-$PASS.json"
 }
 
+# wrk_short NAME URL: the short poll measured by wrk instead: one thread, SHORT_CLIENTS
+# keep-alive connections, the same URL (an up-to-date poll) every request, the server's CPU
+# from /proc around it. Written as NAME-wrk-PASS.json in the shape of the bench's JSON.
+wrk_short() {
+    local name=$1 url=$2 before after out
+    log "pass $PASS/$REPEAT, $name: short poll by wrk, $SHORT_CLIENTS connections"
+    before=$(cpu_seconds "$SERVER_PIDS")
+    out=$(timeout $((SHORT_SECONDS + 30)) wrk -t1 -c"$SHORT_CLIENTS" -d"${SHORT_SECONDS}s" --latency \
+        "$url" 2>&1) || true
+    after=$(cpu_seconds "$SERVER_PIDS")
+    python3 "$REPO/bench/wrkresult.py" --cpu "$before" "$after" --url "$url" --clients "$SHORT_CLIENTS" \
+        <<<"$out" >"$WORK/$name-wrk-$PASS.json" || echo '{}' >"$WORK/$name-wrk-$PASS.json"
+}
+
+# The last message id a PushLab-shaped server has: an up-to-date short poll asks since it.
+last_id() {
+    python3 -c 'import json, sys, urllib.request
+print(json.load(urllib.request.urlopen(sys.argv[1] + "/api/messages?since=0", timeout=5))["lastId"])' "$1"
+}
+
 run_pushlab() {
     start_pushlab
     idle pushlab
@@ -209,6 +233,7 @@ run_pushlab() {
     bench pushlab long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     bench pushlab short "$SHORT_CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" \
         --rate "$RATE" --duration "$SHORT_SECONDS"
+    wrk_short pushlab "$SERVER_URL/api/messages?since=$(last_id "$SERVER_URL")"
     stop_server
 }
 
@@ -219,6 +244,7 @@ run_go() {
     bench go long "$CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" --idle "$HELD_IDLE_SECONDS"
     bench go short "$SHORT_CLIENTS" --server "$SERVER_URL" --messages "$MESSAGES" --rate "$RATE" \
         --duration "$SHORT_SECONDS"
+    wrk_short go "$SERVER_URL/api/messages?since=$(last_id "$SERVER_URL")"
     stop_server
 }
 
@@ -244,6 +270,19 @@ run_nchan() {
     bench nchan short "$SHORT_CLIENTS" --subscribe-url "$SERVER_URL/poll?id=$channel" \
         --publish-url "$SERVER_URL/pub?id=$channel" --messages "$MESSAGES" --rate "$RATE" \
         --duration "$SHORT_SECONDS"
+    # wrk sends no validators: a channel nothing was published to answers 304, Nchan's cheapest
+    # "nothing new" (as PushLab's up-to-date poll is its own).
+    wrk_short nchan "$SERVER_URL/poll?id=wrk-$RANDOM$RANDOM"
+    stop_server
+}
+
+# The ceiling: nginx (one worker, the same config) answering GET /plain with a fixed body and
+# no push server behind it. What either generator gets here is the most it can measure.
+run_ceiling() {
+    start_nchan 1
+    bench ceiling short "$SHORT_CLIENTS" --subscribe-url "$SERVER_URL/plain" --cursor-url none \
+        --publish-url "$SERVER_URL/plain?m={text}" --publish-method GET --messages 0 --duration "$SHORT_SECONDS"
+    wrk_short ceiling "$SERVER_URL/plain"
     stop_server
 }
 
@@ -258,7 +297,8 @@ for ((PASS = 1; PASS <= REPEAT; PASS++)); do
         pushlab) run_pushlab ;;
         nchan) run_nchan ;;
         go) run_go ;;
-        *) die "unknown server '$server' (pushlab, nchan, go)" ;;
+        ceiling) run_ceiling ;;
+        *) die "unknown server '$server' (pushlab, nchan, go, ceiling)" ;;
         esac
     done
     order=("${order[@]:1}" "${order[0]}") # rotate: no server always runs first or last
