@@ -63,9 +63,13 @@ std::optional<quint64> QueryItems::unsignedValue(QLatin1StringView key) const {
     for (const char ch : value) {
         if (ch < '0' || ch > '9')
             return std::nullopt;
-        if (__builtin_mul_overflow(n, quint64(10), &n) ||
-            __builtin_add_overflow(n, quint64(ch - '0'), &n))
-            return std::nullopt; // does not fit in 64 bits
+        // Nineteen digits always fit in 64 bits; only a twentieth can overflow.
+        if (value.size() < 20) {
+            n = n * 10 + quint64(ch - '0');
+        } else if (__builtin_mul_overflow(n, quint64(10), &n) ||
+                   __builtin_add_overflow(n, quint64(ch - '0'), &n)) {
+            return std::nullopt;
+        }
     }
     return n;
 }

@@ -5,6 +5,8 @@
 #include <QtCore/QUrl>
 #include <QtHttpServer/QHttpServerRequest>
 
+#include <utility>
+
 RequestInfo RequestInfo::from(const QHttpServerRequest &request) {
     RequestInfo info;
     switch (request.method()) {
@@ -165,6 +167,7 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
     if (question >= 0 && question + 1 < target.size())
         info.query = QueryItems::plain(target.sliced(question + 1));
     bool seen[std::size(wanted)] = {};
+    bool sawContentLength = false;
     for (;;) {
         QByteArrayView line;
         if (!nextLine(&line))
@@ -179,10 +182,14 @@ std::optional<RequestInfo> RequestInfo::fromSimpleGet(QByteArrayView bytes,
             if (!HttpSyntax::isTokenChar(ch))
                 return std::nullopt;
         }
+        for (const char ch : line) {
+            if (HttpSyntax::isControl(ch))
+                return std::nullopt; // a control byte (a bare CR among them): the framer's 400
+        }
         const QByteArrayView value = line.sliced(colon + 1).trimmed();
         if (HttpSyntax::isHeaderName(name, "content-length")) {
-            if (value != "0")
-                return std::nullopt;
+            if (value != "0" || std::exchange(sawContentLength, true))
+                return std::nullopt; // a body, or a repeat: the framer's to judge
             continue;
         }
         if (HttpSyntax::isHeaderName(name, "transfer-encoding") ||

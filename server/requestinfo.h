@@ -41,7 +41,9 @@ struct RequestInfo {
     // The fast path's parser: a complete, plain HTTP/1.1 GET of one of `paths` with no body,
     // read straight from the socket. Anything else — another method or version, a request
     // not complete in `bytes`, a body, an encoded or absolute target, folded or repeated
-    // headers the server reads, Expect or Upgrade — is nullopt and goes to QHttpServer.
+    // headers the server reads, Expect or Upgrade — is nullopt and goes to QHttpServer. What
+    // it takes, RequestFramer::checkHead passes too (fuzz_requestinfo holds it to that), so
+    // the fast path does not parse the head a second time.
     // On success *length is the request's size in bytes.
     // A WebSocket upgrade's head, which RequestFramer has checked (and QHttpServer never sees).
     // Nullopt when a header the server reads is repeated (Connection and Upgrade may be).

@@ -1,6 +1,7 @@
 // The fast path's request reader, fed arbitrary bytes as they might sit in a socket buffer.
 // Whatever it accepts must be a whole plain GET of a fast route inside the bytes it was given,
 // and accepting the same request again from exactly those bytes must give the same answer.
+#include "requestframer.h"
 #include "requestinfo.h"
 #include "routetable.h"
 
@@ -34,6 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     require(info->headerBytes == length, "headerBytes is the request's length");
     require(info->body.isEmpty(), "no body");
     require(bytes.first(length).endsWith("\r\n\r\n"), "the request ends with an empty line");
+    // The fast path answers it without the framer's check: the framer must pass it too.
+    require(!std::holds_alternative<RequestFramer::Problem>(
+                RequestFramer::checkHead(bytes.first(length))),
+            "RequestFramer::checkHead passes what the fast path takes");
 
     // The request alone, without what followed it, reads the same.
     qsizetype againLength = -1;

@@ -77,6 +77,14 @@ void TestRequestInfo::leavesEverythingElseToQHttpServer_data() {
     QTest::newRow("space in a name")
         << QByteArray("GET /api/messages HTTP/1.1\r\nUser Agent: a\r\n\r\n");
     QTest::newRow("bare LF") << QByteArray("GET /api/messages HTTP/1.1\nHost: x\n\n");
+    QTest::newRow("a control byte in a value")
+        << QByteArray("GET /api/messages HTTP/1.1\r\nUser-Agent: a\x01b\r\n\r\n");
+    QTest::newRow("a bare CR in a value")
+        << QByteArray("GET /api/messages HTTP/1.1\r\nUser-Agent: a\rb\r\n\r\n");
+    QTest::newRow("a CR before a line's CRLF")
+        << QByteArray("GET /api/events HTTP/1.1\r\nHost: localhost\r\r\n\r\n");
+    QTest::newRow("Content-Length twice") << QByteArray(
+        "GET /api/messages HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n");
 }
 
 void TestRequestInfo::leavesEverythingElseToQHttpServer() {
