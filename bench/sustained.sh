@@ -33,7 +33,7 @@ HOG_CORE=${HOG_CORE:-1}
 PUBLISH_CONNECTIONS=${PUBLISH_CONNECTIONS:-8}
 DRAIN=${DRAIN:-5}
 RESULTS=${RESULTS:-$REPO/bench/results/runs} # git-ignored
-LIMIT=$((ROW_SECONDS + DRAIN + 30)) # seconds, per bench run: connect, settle, schedule, drain
+LIMIT=$((2 * ROW_SECONDS + DRAIN + 10)) # seconds, per bench run: connect, settle, a late schedule, drain
 
 case $HOG in
 0) HOGS="no" ;;
