@@ -114,10 +114,16 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         u"Short poll: milliseconds between an answer and the next request (default 0); each "
         u"client's first pause is its own fraction of this, so they do not all ask at once."_s,
         u"ms"_s, u"0"_s);
-    parser.addOptions({helpOption, patternOption, clientsOption, messagesOption, rateOption,
-                       serverOption, subscribeOption, publishOption, methodOption, cursorOption,
-                       pidOption, jsonOption, limitOption, durationOption, settleOption, idleOption,
-                       drainOption, concurrencyOption, intervalOption});
+    const QCommandLineOption publishConnectionsOption(
+        u"publish-connections"_s,
+        u"Publisher keep-alive connections (default 1): a message that is due goes out on any "
+        "idle one, so one slow answer does not hold back the messages after it."_s,
+        u"N"_s, u"1"_s);
+    parser.addOptions({helpOption,   patternOption,     clientsOption,   messagesOption,
+                       rateOption,   serverOption,      subscribeOption, publishOption,
+                       methodOption, cursorOption,      pidOption,       jsonOption,
+                       limitOption,  durationOption,    settleOption,    idleOption,
+                       drainOption,  concurrencyOption, intervalOption,  publishConnectionsOption});
 
     if (!parser.parse(arguments)) {
         result.error = parser.errorText();
@@ -171,7 +177,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments) {
         !number(settleOption, 0, 60, o.settle) || !number(idleOption, 0, 600, o.idle) ||
         !number(drainOption, 0, 600, o.drain) ||
         !integer(concurrencyOption, 1, 50000, o.connectConcurrency) ||
-        !integer(intervalOption, 0, 60000, o.pollIntervalMs))
+        !integer(intervalOption, 0, 60000, o.pollIntervalMs) ||
+        !integer(publishConnectionsOption, 1, 64, o.publishConnections))
         return result;
     if (static_cast<qint64>(o.clients) * o.messages > 50'000'000) {
         result.error = u"--clients × --messages must stay under 50 million deliveries"_s;

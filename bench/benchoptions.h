@@ -35,6 +35,8 @@ struct BenchOptions final {
     double drain = 5.0;            // wait for late deliveries after the last publish
     int connectConcurrency = 1000; // connection attempts in flight at once
     int pollIntervalMs = 0;        // short poll: pause between one answer and the next request
+    int publishConnections =
+        1; // publisher keep-alive connections; a due message takes any idle one
 
     struct ParseResult;
     // `arguments` starts with the program name, as QCoreApplication::arguments() does.

@@ -8,51 +8,89 @@
 
 #include <QtCore/QLoggingCategory>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcBench)
 
 namespace PushLab::Bench {
 
 BenchPublisher::BenchPublisher(SocketLoop &loop, const MessageMarker &marker,
                                DeliveryLedger &ledger, HttpTarget target,
-                               BenchOptions::PublishMethod method)
+                               BenchOptions::PublishMethod method, int connections)
     : m_loop(loop)
     , m_marker(marker)
     , m_ledger(ledger)
     , m_target(std::move(target))
     , m_method(method) {
-    m_connection.handler = this;
+    for (int i = 0; i < std::max(connections, 1); ++i) {
+        m_connections.push_back(std::make_unique<BenchConnection>());
+        m_connections.back()->handler = this;
+    }
 }
 
 BenchPublisher::~BenchPublisher() {
-    if (m_connection.fd >= 0)
-        SocketLoop::closeHard(m_connection.fd);
+    for (const auto &c : m_connections) {
+        if (c->fd >= 0)
+            SocketLoop::closeHard(c->fd);
+    }
 }
 
 std::string BenchPublisher::open() {
-    if (m_connection.fd >= 0)
+    std::string first;
+    for (const auto &c : m_connections) {
+        if (std::string error = open(*c); !error.empty() && first.empty())
+            first = std::move(error);
+    }
+    return first;
+}
+
+std::string BenchPublisher::open(BenchConnection &c) {
+    if (c.fd >= 0)
         return {};
-    if (std::string error = m_loop.open(m_connection, m_target); !error.empty())
+    if (std::string error = m_loop.open(c, m_target); !error.empty())
         return error;
-    m_connection.parser.setHandlers(
-        [this](const HttpResponseParser::Head &head) { m_connection.httpStatus = head.status; },
-        [this](std::string_view data) {
-            if (m_connection.body.size() < 16 * 1024 * 1024)
-                m_connection.body.append(data);
-        },
-        [this]() { onComplete(m_connection); });
+    BenchConnection *p = &c;
+    c.parser.setHandlers([p](const HttpResponseParser::Head &head) { p->httpStatus = head.status; },
+                         [p](std::string_view data) {
+                             if (p->body.size() < 16 * 1024 * 1024)
+                                 p->body.append(data);
+                         },
+                         [this, p]() { onComplete(*p); });
     return {};
 }
 
-void BenchPublisher::publishNext() {
-    BenchConnection &p = m_connection;
-    if (p.requestOpen)
-        return; // still waiting for the previous answer: this one goes out late
+bool BenchPublisher::isIdle() const {
+    return m_inFlight == 0;
+}
+
+BenchConnection *BenchPublisher::idleConnection() const {
+    BenchConnection *closed = nullptr;
+    for (const auto &c : m_connections) {
+        if (c->requestOpen)
+            continue;
+        if (c->fd >= 0)
+            return c.get(); // open (or still connecting: the request waits for the connect)
+        if (!closed)
+            closed = c.get();
+    }
+    return closed;
+}
+
+bool BenchPublisher::canPublish() const {
+    return idleConnection() != nullptr;
+}
+
+bool BenchPublisher::publishNext(std::int64_t scheduledUs) {
+    BenchConnection *c = idleConnection();
+    if (!c)
+        return false; // every connection waits for an answer: this one goes out late
+    BenchConnection &p = *c;
     if (p.fd < 0) {
-        if (const std::string error = open(); !error.empty()) {
+        if (const std::string error = open(p); !error.empty()) {
             qCWarning(lcBench, "publish connection: %s", error.c_str());
             ++m_errors;
             ++m_nextSequence;
-            return;
+            return true;
         }
     }
     const int sequence = m_nextSequence++;
@@ -62,17 +100,24 @@ void BenchPublisher::publishNext() {
     p.requestOpen = true;
     p.body.clear();
     p.pendingSequence = sequence;
-    m_ledger.recordPublish(sequence, monotonicUs());
+    m_mostInFlight = std::max(m_mostInFlight, ++m_inFlight);
+    m_ledger.recordPublish(sequence, monotonicUs(), scheduledUs);
     if (p.established && !m_loop.flush(p))
         onPeerClosed(p, false); // this message was not published
+    return true;
 }
 
 void BenchPublisher::onComplete(BenchConnection &c) {
-    c.requestOpen = false;
+    if (c.requestOpen) {
+        c.requestOpen = false;
+        --m_inFlight;
+    }
     if (c.httpStatus < 200 || c.httpStatus >= 300) {
         ++m_errors;
         m_ledger.cancelPublish(c.pendingSequence);
         qCWarning(lcBench, "publish answered %d: %s", c.httpStatus, c.body.c_str());
+    } else {
+        ++m_answered;
     }
     c.pendingSequence = -1;
     if (c.parser.head().connectionClose)
@@ -90,6 +135,7 @@ void BenchPublisher::onPeerClosed(BenchConnection &c, bool) {
         ++m_errors;
         m_ledger.cancelPublish(c.pendingSequence);
         c.requestOpen = false;
+        --m_inFlight;
     }
     m_loop.close(c);
 }

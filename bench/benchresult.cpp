@@ -49,7 +49,16 @@ QJsonObject BenchResult::toJson() const {
     o[u"messages"_s] = QJsonObject{{u"requested"_s, messagesRequested},
                                    {u"published"_s, published},
                                    {u"publishErrors"_s, publishErrors},
-                                   {u"reachedEveryone"_s, reachedEveryone}};
+                                   {u"reachedEveryone"_s, reachedEveryone},
+                                   {u"answered"_s, answered},
+                                   {u"publishConnections"_s, publishConnections},
+                                   {u"scheduleSeconds"_s, scheduleSeconds},
+                                   {u"sentLate"_s, sentLate},
+                                   {u"lateThresholdMs"_s, lateThresholdMs},
+                                   {u"sentAfterSchedule"_s, sentAfterSchedule},
+                                   {u"notSent"_s, notSent},
+                                   {u"mostInFlight"_s, mostPublishesInFlight},
+                                   {u"sendDelayMs"_s, summaryJson(sendDelay)}};
     o[u"deliveries"_s] = QJsonObject{{u"expected"_s, static_cast<qint64>(expected)},
                                      {u"received"_s, static_cast<qint64>(received)},
                                      {u"lost"_s, static_cast<qint64>(lost)},
@@ -57,6 +66,12 @@ QJsonObject BenchResult::toJson() const {
                                      {u"unknown"_s, static_cast<qint64>(unknown)}};
     o[u"latencyMs"_s] = summaryJson(latency);
     o[u"reachedEveryoneMs"_s] = summaryJson(reachedAll);
+    o[u"latencyFromScheduleMs"_s] = summaryJson(latencyFromSchedule);
+    o[u"reachedEveryoneFromScheduleMs"_s] = summaryJson(reachedAllFromSchedule);
+    o[u"latencyBasis"_s] = QJsonObject{
+        {u"latencyMs"_s, u"receive time - the time the publish request was sent"_s},
+        {u"latencyFromScheduleMs"_s,
+         u"receive time - the message's scheduled time (publish start + sequence / rate)"_s}};
     o[u"requests"_s] = QJsonObject{{u"total"_s, static_cast<qint64>(requests)},
                                    {u"publishPhase"_s, static_cast<qint64>(phaseRequests)},
                                    {u"phaseSeconds"_s, phaseSeconds},
@@ -107,9 +122,19 @@ QString BenchResult::toText() const {
     t += u"  deliveries       %1 / %2 received, %3 lost (%4 %)%5\n"_s.arg(
         n(received), n(expected), n(lost), QString::number(lossPercent, 'f', 2),
         duplicates > 0 ? u", %1 duplicates"_s.arg(n(duplicates)) : QString());
-    t += u"  latency          %1\n"_s.arg(summaryText(latency));
-    t += u"  reached everyone %1 / %2 messages: %3\n"_s.arg(n(reachedEveryone), n(published),
-                                                            summaryText(reachedAll));
+    t +=
+        u"  schedule         %1 due over %2 s, %3 publish connection(s): %4 answered, %5 sent "
+        "over %6 ms late, %7 after the schedule ended, %8 never sent; at most %9 in flight\n"_s.arg(
+            n(messagesRequested), QString::number(scheduleSeconds, 'f', 1), n(publishConnections),
+            n(answered), n(sentLate), n(lateThresholdMs), n(sentAfterSchedule), n(notSent),
+            n(mostPublishesInFlight));
+    t += u"  send delay       %1 (sent − scheduled)\n"_s.arg(summaryText(sendDelay));
+    t += u"  latency          %1 (from the publish request sent)\n"_s.arg(summaryText(latency));
+    t += u"  from schedule    %1 (from the message's scheduled time)\n"_s.arg(
+        summaryText(latencyFromSchedule));
+    t += u"  reached everyone %1 / %2 messages: %3 (from sent); %4 (from schedule)\n"_s.arg(
+        n(reachedEveryone), n(published), summaryText(reachedAll),
+        summaryText(reachedAllFromSchedule));
     t += u"  requests         %1 (%2 /s over %3 s of publishing)%4\n"_s.arg(
         n(requests), c.toString(requestsPerSecond, 'f', 0), QString::number(phaseSeconds, 'f', 1),
         httpErrors > 0 ? u", %1 unexpected answers"_s.arg(n(httpErrors)) : QString());

@@ -38,8 +38,25 @@ struct BenchResult final {
     std::int64_t duplicates = 0;
     std::int64_t unknown = 0;
     int reachedEveryone = 0;
+    // Latencies from the publish request's send time: what the server took once asked. A
+    // publisher that falls behind sends late, and these hide that backlog.
     DurationSummary latency;    // per delivery, µs
     DurationSummary reachedAll; // per message that reached every client, µs
+    // The same from each message's scheduled time (publish start + sequence / rate): what a
+    // reader waiting for a message that was due sees, including the publisher's backlog.
+    DurationSummary latencyFromSchedule;
+    DurationSummary reachedAllFromSchedule;
+
+    // The publish schedule: messagesRequested due over scheduleSeconds (messages / rate).
+    int publishConnections = 1;
+    double scheduleSeconds = 0;
+    int answered = 0;              // publishes answered 2xx
+    int sentLate = 0;              // sent more than lateThresholdMs after their scheduled time
+    int sentAfterSchedule = 0;     // sent after the schedule had ended (a backlog)
+    int notSent = 0;               // never sent (the run ended first)
+    int mostPublishesInFlight = 0; // most publishes waiting for their answers at once
+    DurationSummary sendDelay;     // per published message: sent − scheduled, µs
+    static constexpr int lateThresholdMs = 10;
 
     std::int64_t requests = 0;      // subscribe/poll requests sent during the whole run
     std::int64_t phaseRequests = 0; // ... during the publish phase

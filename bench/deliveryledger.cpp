@@ -10,13 +10,14 @@ DeliveryLedger::DeliveryLedger(int clients, int messages)
     , m_messages(static_cast<std::size_t>(std::max(messages, 0)))
     , m_seen(static_cast<std::size_t>(m_clients) * m_messages.size(), 0) {}
 
-void DeliveryLedger::recordPublish(int sequence, std::int64_t sentUs) {
+void DeliveryLedger::recordPublish(int sequence, std::int64_t sentUs, std::int64_t scheduledUs) {
     if (sequence < 0 || static_cast<std::size_t>(sequence) >= m_messages.size())
         return;
     auto &m = m_messages[static_cast<std::size_t>(sequence)];
     if (m.sentUs < 0)
         ++m_published;
     m.sentUs = sentUs;
+    m.scheduledUs = std::min(scheduledUs, sentUs);
 }
 
 void DeliveryLedger::cancelPublish(int sequence) {
@@ -49,6 +50,7 @@ DeliveryLedger::Outcome DeliveryLedger::recordDelivery(int client, int sequence,
     ++m.deliveries;
     m.lastUs = std::max(m.lastUs, receivedUs);
     m_latencies.push_back(receivedUs - m.sentUs);
+    m_scheduledLatencies.push_back(receivedUs - m.scheduledUs);
     ++m_received;
     return Outcome::Delivered;
 }
@@ -71,6 +73,11 @@ DurationSummary DeliveryLedger::deliveryLatency() const {
     return DurationSummary::of(copy);
 }
 
+DurationSummary DeliveryLedger::scheduledLatency() const {
+    auto copy = m_scheduledLatencies;
+    return DurationSummary::of(copy);
+}
+
 DurationSummary DeliveryLedger::reachedEveryoneLatency() const {
     std::vector<std::int64_t> samples;
     for (const auto &m : m_messages) {
@@ -78,6 +85,36 @@ DurationSummary DeliveryLedger::reachedEveryoneLatency() const {
             samples.push_back(m.lastUs - m.sentUs);
     }
     return DurationSummary::of(samples);
+}
+
+DurationSummary DeliveryLedger::reachedEveryoneScheduledLatency() const {
+    std::vector<std::int64_t> samples;
+    for (const auto &m : m_messages) {
+        if (m.sentUs >= 0 && m_subscribed > 0 && m.deliveries >= m_subscribed)
+            samples.push_back(m.lastUs - m.scheduledUs);
+    }
+    return DurationSummary::of(samples);
+}
+
+DurationSummary DeliveryLedger::sendDelay() const {
+    std::vector<std::int64_t> samples;
+    for (const auto &m : m_messages) {
+        if (m.sentUs >= 0)
+            samples.push_back(m.sentUs - m.scheduledUs);
+    }
+    return DurationSummary::of(samples);
+}
+
+int DeliveryLedger::sentLate(std::int64_t delayUs) const {
+    return static_cast<int>(std::count_if(m_messages.begin(), m_messages.end(), [&](const auto &m) {
+        return m.sentUs >= 0 && m.sentUs - m.scheduledUs > delayUs;
+    }));
+}
+
+int DeliveryLedger::sentAfter(std::int64_t untilUs) const {
+    return static_cast<int>(std::count_if(m_messages.begin(), m_messages.end(), [&](const auto &m) {
+        return m.sentUs >= 0 && m.sentUs > untilUs;
+    }));
 }
 
 } // namespace PushLab::Bench

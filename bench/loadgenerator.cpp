@@ -86,8 +86,8 @@ std::string LoadGenerator::prepare() {
     }
     m_subscribers =
         subscribersFor(m_options, {m_loop, m_marker, m_ledger, m_tally, std::move(subs)});
-    m_publisher =
-        std::make_unique<BenchPublisher>(m_loop, m_marker, m_ledger, *pub, m_options.publishMethod);
+    m_publisher = std::make_unique<BenchPublisher>(
+        m_loop, m_marker, m_ledger, *pub, m_options.publishMethod, m_options.publishConnections);
     return {};
 }
 
@@ -219,6 +219,10 @@ BenchResult LoadGenerator::run() {
     const std::int64_t requestsBefore = m_tally.requests;
     const std::int64_t answersBefore = m_tally.answers;
     const double intervalUs = 1e6 / o.rate;
+    const auto dueAt = [&](int sequence) {
+        return publishStart + static_cast<std::int64_t>(intervalUs * sequence);
+    };
+    const std::int64_t scheduleEnd = dueAt(o.messages);
     const std::int64_t minimumEnd = publishStart + seconds(o.minimumDuration);
     std::int64_t lastPublishUs = publishStart;
     while (true) {
@@ -228,15 +232,20 @@ BenchResult LoadGenerator::run() {
             break;
         }
         if (m_publisher->nextSequence() < o.messages) {
-            const auto dueAt = [&] {
-                return publishStart +
-                       static_cast<std::int64_t>(intervalUs * m_publisher->nextSequence());
-            };
-            if (t >= dueAt()) {
-                m_publisher->publishNext();
+            // Every message that is due goes out now, each on an idle publisher connection.
+            // Those that find none wait for an answer to free one and go out late: their
+            // latency from the schedule keeps the wait.
+            while (m_publisher->nextSequence() < o.messages &&
+                   dueAt(m_publisher->nextSequence()) <= monotonicUs() &&
+                   m_publisher->publishNext(dueAt(m_publisher->nextSequence())))
                 lastPublishUs = monotonicUs();
-            }
-            turn(std::min(deadline, std::max(dueAt(), t)));
+            if (m_publisher->nextSequence() >= o.messages)
+                continue;
+            const std::int64_t due = dueAt(m_publisher->nextSequence());
+            // Due but every connection busy: sleep until a socket event (an answer) rather
+            // than spin on the cores the server needs.
+            const std::int64_t wake = due > monotonicUs() ? due : monotonicUs() + 1'000'000;
+            turn(std::min(deadline, wake));
             continue;
         }
         const bool allIn = m_ledger.received() >= m_ledger.expected() && m_publisher->isIdle();
@@ -261,6 +270,16 @@ BenchResult LoadGenerator::run() {
     r.reachedEveryone = m_ledger.reachedEveryone();
     r.latency = m_ledger.deliveryLatency();
     r.reachedAll = m_ledger.reachedEveryoneLatency();
+    r.latencyFromSchedule = m_ledger.scheduledLatency();
+    r.reachedAllFromSchedule = m_ledger.reachedEveryoneScheduledLatency();
+    r.publishConnections = m_publisher->connections();
+    r.scheduleSeconds = static_cast<double>(scheduleEnd - publishStart) / 1e6;
+    r.answered = m_publisher->answered();
+    r.sentLate = m_ledger.sentLate(BenchResult::lateThresholdMs * 1000);
+    r.sentAfterSchedule = m_ledger.sentAfter(scheduleEnd);
+    r.notSent = o.messages - m_publisher->nextSequence();
+    r.mostPublishesInFlight = m_publisher->mostInFlight();
+    r.sendDelay = m_ledger.sendDelay();
     m_tally.writeTo(r);
     r.phaseRequests = m_tally.requests - requestsBefore;
     r.phaseSeconds = static_cast<double>(publishEnd - publishStart) / 1e6;

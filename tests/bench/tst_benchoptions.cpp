@@ -103,6 +103,9 @@ private Q_SLOTS:
         QTest::newRow("too many deliveries")
             << QStringList{QStringLiteral("--clients=50000"), QStringLiteral("--messages=5000")}
             << QStringLiteral("50 million");
+        QTest::newRow("no publisher connections")
+            << QStringList{QStringLiteral("--publish-connections=0")}
+            << QStringLiteral("--publish-connections");
         QTest::newRow("unknown option")
             << QStringList{QStringLiteral("--bogus")} << QStringLiteral("bogus");
         QTest::newRow("stray argument")
@@ -116,6 +119,15 @@ private Q_SLOTS:
         const auto r = BenchOptions::parse(arguments);
         QVERIFY(!r.options);
         QVERIFY2(r.error.contains(mentions), qPrintable(r.error));
+    }
+
+    void publishConnections() {
+        const auto one = BenchOptions::parse({QStringLiteral("x")});
+        QCOMPARE(one.options->publishConnections, 1); // as before: one at a time
+        const auto eight =
+            BenchOptions::parse({QStringLiteral("x"), QStringLiteral("--publish-connections=8")});
+        QVERIFY2(eight.options, qPrintable(eight.error));
+        QCOMPARE(eight.options->publishConnections, 8);
     }
 
     void help() {

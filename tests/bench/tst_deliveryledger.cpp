@@ -68,6 +68,34 @@ private Q_SLOTS:
         QCOMPARE(ledger.expected(), 2);
     }
 
+    void latencyFromTheScheduleKeepsThePublishersWait() {
+        // Message 0 due at 0 and sent at once; message 1 due at 1,000 µs but sent at 50,000
+        // (the publisher waited for an answer). Both reach the one client 100 µs after sending.
+        DeliveryLedger ledger(1, 2);
+        ledger.recordPublish(0, 0, 0);
+        ledger.recordPublish(1, 50'000, 1'000);
+        ledger.recordDelivery(0, 0, 100);
+        ledger.recordDelivery(0, 1, 50'100);
+        QCOMPARE(ledger.deliveryLatency().max, 100);     // from the send: the wait is hidden
+        QCOMPARE(ledger.scheduledLatency().max, 49'100); // from the schedule: it is not
+        QCOMPARE(ledger.scheduledLatency().p50, 100);
+        QCOMPARE(ledger.reachedEveryoneScheduledLatency().max, 49'100);
+        QCOMPARE(ledger.sendDelay().max, 49'000);
+        QCOMPARE(ledger.sentLate(10'000), 1);
+        QCOMPARE(ledger.sentLate(49'000), 0);
+        QCOMPARE(ledger.sentAfter(2'000), 1); // the schedule ended at 2,000 µs
+    }
+
+    void aPublishWithoutAScheduleIsDueWhenSent() {
+        DeliveryLedger ledger(1, 1);
+        ledger.recordPublish(0, 500);
+        ledger.recordDelivery(0, 0, 800);
+        QCOMPARE(ledger.scheduledLatency().max, 300);
+        QCOMPARE(ledger.sendDelay().max, 0);
+        ledger.cancelPublish(0);
+        QCOMPARE(ledger.sentLate(-1), 0); // a failed publish is not counted as sent
+    }
+
     void clientsThatNeverConnectedAreNotExpected() {
         DeliveryLedger ledger(10, 1);
         ledger.setSubscribedClients(7);

@@ -1,3 +1,5 @@
+#include "slowpublishserver.h"
+
 #include <loadgenerator.h>
 #include <pollsubscribers.h>
 #include <serverhost.h>
@@ -136,6 +138,90 @@ private Q_SLOTS:
         QVERIFY(r.subscribeUrl.contains(events(b)));
         a.stop();
         b.stop();
+    }
+
+    void slowPublishAnswers_data() {
+        QTest::addColumn<int>("connections");
+        QTest::newRow("one publisher connection: the schedule slips") << 1;
+        QTest::newRow("four publisher connections: due messages do not wait") << 4;
+    }
+
+    void slowPublishAnswers() {
+        // Every publish is answered (and delivered) 300 ms after it arrives; 4 messages are
+        // due 10 ms apart. One connection sends each only after the previous answer, so
+        // message 3 goes out at least 3 × 300 ms after the first, 870 ms after it was due:
+        // the latency from the send hides that wait, the latency from the schedule keeps it.
+        constexpr int delayMs = 300;
+        SlowPublishServer server(delayMs);
+        QVERIFY(server.start());
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(server.port());
+        QFETCH(int, connections);
+        const auto parsed = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--pattern=sse"),
+             QStringLiteral("--subscribe-url=") + base + QStringLiteral("/events"),
+             QStringLiteral("--publish-url=") + base + QStringLiteral("/pub"),
+             QStringLiteral("--publish-connections=%1").arg(connections),
+             QStringLiteral("--clients=3"), QStringLiteral("--messages=4"),
+             QStringLiteral("--rate=100"), QStringLiteral("--settle=0.2"),
+             QStringLiteral("--drain=10"), QStringLiteral("--duration-limit=60")});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        LoadGenerator generator(*parsed.options);
+        QVERIFY(generator.prepare().empty());
+        const BenchResult r = generator.run();
+        QCOMPARE(r.received, 12);
+        QCOMPARE(r.lost, 0);
+        QCOMPARE(r.answered, 4);
+        QCOMPARE(r.notSent, 0);
+        QCOMPARE(r.publishConnections, connections);
+        QCOMPARE(r.latencyFromSchedule.count, std::size_t(12));
+        QCOMPARE(server.publishes(), 4);
+        // Both measures include the server's 300 ms; the schedule's is never the smaller.
+        QVERIFY(r.latency.p50 >= delayMs * 1000);
+        QVERIFY(r.latencyFromSchedule.p50 >= r.latency.p50);
+        QVERIFY(r.latencyFromSchedule.max >= r.latency.max);
+        if (connections == 1) {
+            QCOMPARE(server.mostOpenPublishes(), 1);
+            QCOMPARE(r.mostPublishesInFlight, 1);
+            QVERIFY2(r.sendDelay.max >= (3 * delayMs - 30) * 1000, qPrintable(r.toText()));
+            QVERIFY2(r.latencyFromSchedule.max >= r.latency.max + 600'000, qPrintable(r.toText()));
+            QCOMPARE(r.sentLate, 3);          // messages 1-3 waited for an answer
+            QCOMPARE(r.sentAfterSchedule, 3); // ... past the schedule's end, 40 ms in
+        } else {
+            // Each due message found a free connection: all four waited at the server at once.
+            QCOMPARE(server.mostOpenPublishes(), 4);
+            QCOMPARE(r.mostPublishesInFlight, 4);
+        }
+        const QJsonObject json = r.toJson();
+        QCOMPARE(json[QStringLiteral("messages")][QStringLiteral("answered")].toInt(), 4);
+        QVERIFY(json[QStringLiteral("latencyFromScheduleMs")][QStringLiteral("p50")].toDouble() >=
+                json[QStringLiteral("latencyMs")][QStringLiteral("p50")].toDouble());
+        QVERIFY(r.toText().contains(QStringLiteral("(from the message's scheduled time)")));
+    }
+
+    void everyRequestedMessageIsAccountedFor() {
+        // A run cut short by --duration-limit while the publisher waits for slow answers:
+        // the messages it never sent are reported, not silently dropped from the count.
+        SlowPublishServer server(400);
+        QVERIFY(server.start());
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(server.port());
+        const auto parsed = BenchOptions::parse(
+            {QStringLiteral("x"), QStringLiteral("--pattern=sse"),
+             QStringLiteral("--subscribe-url=") + base + QStringLiteral("/events"),
+             QStringLiteral("--publish-url=") + base + QStringLiteral("/pub"),
+             QStringLiteral("--clients=2"), QStringLiteral("--messages=20"),
+             QStringLiteral("--rate=100"), QStringLiteral("--settle=0"),
+             QStringLiteral("--duration-limit=1")});
+        QVERIFY2(parsed.options, qPrintable(parsed.error));
+        LoadGenerator generator(*parsed.options);
+        QVERIFY(generator.prepare().empty());
+        const BenchResult r = generator.run();
+        QVERIFY(r.timedOut);
+        QVERIFY2(r.notSent >= 17, qPrintable(r.toText())); // at most 3 answers fit in 1 s
+        const int inFlight = r.published - r.answered;
+        QVERIFY(inFlight == 0 || inFlight == 1);
+        QCOMPARE(r.answered + r.publishErrors + inFlight + r.notSent, 20);
+        QCOMPARE(r.toJson()[QStringLiteral("messages")][QStringLiteral("notSent")].toInt(),
+                 r.notSent);
     }
 
     void refusedClientsAreReportedNotHidden() {
