@@ -32,8 +32,8 @@ std::optional<HttpResponse> OriginPolicy::refusal(const RequestInfo &info, Route
     // allowed again without the parse.
     thread_local QByteArray lastAllowedHost;
     thread_local QStringList lastAllowedList;
-    const bool knownGood = !info.host.isEmpty() && info.host == lastAllowedHost &&
-                           allowedHosts == lastAllowedList;
+    const bool knownGood =
+        !info.host.isEmpty() && info.host == lastAllowedHost && allowedHosts == lastAllowedList;
     if (!info.host.isEmpty() && !knownGood) {
         const QString name = hostName(info.host);
         bool allowed =
@@ -57,6 +57,11 @@ std::optional<HttpResponse> OriginPolicy::refusal(const RequestInfo &info, Route
     if (route == Route::WebSocket && !sameOriginOrNone(info)) {
         return HttpResponse::error(
             403, QStringLiteral("WebSocket connections from another origin are not allowed."));
+    }
+    if (route == Route::CloseStreams && info.method == RequestInfo::Method::Post &&
+        !sameOriginOrNone(info)) {
+        return HttpResponse::error(
+            403, QStringLiteral("Closing streams from another origin is not allowed."));
     }
     if (route == Route::SeedUpdate && info.secFetchSite == "cross-site") {
         return HttpResponse::error(

@@ -60,13 +60,12 @@ PushServer::PushServer(const ServerConfig &config, std::shared_ptr<ServerGroup> 
     , m_fastPath(std::make_unique<FastPathReader>(
           *m_connections, [this](Connection &c, RequestInfo info) { receive(c, std::move(info)); }))
     , m_staticFiles(std::make_unique<StaticFiles>())
-    , m_desk(
-          std::make_unique<PublishDesk>(*m_connections, *m_responder, this,
-                                        PublishDesk::Hooks{
-                                            [this](const QString &text) { return publish(text); },
-                                            [this](const Message &m) { stored(m); },
-                                            [this](QTcpSocket *s) { drainQueue(s); },
-                                        }))
+    , m_desk(std::make_unique<PublishDesk>(*m_connections, *m_responder, this,
+                                           PublishDesk::Hooks{
+                                               [this](const QString &text) { return take(text); },
+                                               [this](const Message &m) { stored(m); },
+                                               [this](QTcpSocket *s) { drainQueue(s); },
+                                           }))
     , m_sweepTimer(this) {
     // A tenth of the request timeout, at most 1 s: a slow head is cut within 10% of its time.
     m_sweepTimer.setInterval(qBound(100, config.requestTimeoutMs / 10, 1000));
@@ -89,14 +88,9 @@ void PushServer::init() {
 
 bool PushServer::listen(QString *errorMessage) {
     init();
-    if (!m_listener->listenOn(m_config.bindAddress, m_config.port, m_config.listenBacklog,
-                              errorMessage)) {
-        delete m_listener;
-        m_listener = nullptr;
+    if (!adoptListener(m_listener->listenOn(m_config.bindAddress, m_config.port,
+                                            m_config.listenBacklog, errorMessage)))
         return false;
-    }
-    bind(m_listener);
-    m_noDelayInherited = m_listener->setNoDelayInherited();
     m_desk->startTicker(m_config.tickerSeconds);
     qCInfo(lcServer, "listening on %s:%d", qPrintable(m_config.bindAddress.toString()), port());
     return true;
@@ -105,7 +99,11 @@ bool PushServer::listen(QString *errorMessage) {
 bool PushServer::serveAlongside(qintptr listeningSocket, QString *errorMessage) {
     init();
     // Never accepts on the shared socket: the listening loop does and hands over (adopt).
-    if (!m_listener->shareListeningSocket(listeningSocket, errorMessage)) {
+    return adoptListener(m_listener->shareListeningSocket(listeningSocket, errorMessage));
+}
+
+bool PushServer::adoptListener(bool listening) {
+    if (!listening) {
         delete m_listener;
         m_listener = nullptr;
         return false;
@@ -305,9 +303,10 @@ void PushServer::receive(Connection &c, RequestInfo info) {
 }
 
 void PushServer::dispatch(Connection &c, const RequestInfo &info) {
-    // What another loop published is visible here at once (one atomic read when nothing is
-    // new), so a client never reads an older history from this loop than from that one.
-    if (m_group->lastId() != m_log.lastId())
+    const Route route = RouteTable::find(info.path);
+    // What any loop published (this one too, earlier this turn) is visible at once (one atomic
+    // read when nothing is new); a publish reads no history, so its fan-out waits (take).
+    if (!RouteTable::publishes(route, info.method) && m_group->lastId() != m_log.lastId())
         catchUp();
     if (info.headerBytes > m_config.maxHeaderBytes) {
         reject(c, 431,
@@ -321,7 +320,6 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
         c.closeAfterResponse = true;
     if (!info.userAgent.isEmpty())
         c.userAgent = info.userAgent.left(200);
-    const Route route = RouteTable::find(info.path);
     // Refused (Host, another site), the page's files, OPTIONS or 405; else a handler answers.
     std::optional<HttpResponse> answer = OriginPolicy::refusal(info, route, m_config.allowedHosts);
     if (!answer && route == Route::None)
@@ -348,13 +346,7 @@ void PushServer::dispatch(Connection &c, const RequestInfo &info) {
     case Route::Stats:
         askEveryLoop(c, false);
         return;
-    case Route::CloseStreams:
-        if (!OriginPolicy::sameOriginOrNone(info)) {
-            m_responder->send(c, HttpResponse::error(403, QStringLiteral("Closing streams from "
-                                                                         "another origin is not "
-                                                                         "allowed.")));
-            return;
-        }
+    case Route::CloseStreams: // another origin was refused above
         askEveryLoop(c, true);
         return;
     case Route::SeedGet:
@@ -422,6 +414,15 @@ void PushServer::sweep() {
 Message PushServer::publish(const QString &text) {
     const Message m = m_group->publish(text, m_mesh->loopIndex());
     stored(m);
+    return m;
+}
+
+Message PushServer::take(const QString &text) {
+    // Fanned out when this turn of the loop ends (the mesh's wake-up): publishes that arrive
+    // together reach each stream in one write. Requests that read catch up first (dispatch).
+    const Message m = m_group->publish(text, m_mesh->loopIndex());
+    m_mesh->wake();
+    Q_EMIT messagePublished(m.id);
     return m;
 }
 

@@ -108,6 +108,8 @@ private:
     StatsReport::Server serverFacts() const;
 
     // A message is in the group's history (published here): pushed, and signalled.
+    bool adoptListener(bool listening); // binds it once it listens; else deletes it
+    Message take(const QString &text);  // a publish from a request (or the ticker)
     void stored(const Message &m);
     // Takes in what other loops published since this one last looked, and pushes it.
     void catchUp();

@@ -37,6 +37,11 @@ public:
 
     static Route find(const QString &path);
     static bool allows(Route route, RequestInfo::Method method);
+    // A request on `route` with `method` publishes (and reads no history).
+    static bool publishes(Route route, RequestInfo::Method method) {
+        return route == Route::SeedUpdate ||
+               (route == Route::Messages && method == RequestInfo::Method::Post);
+    }
     // The Allow header's value: the route's methods plus OPTIONS (every route has a preflight).
     static QByteArray allowHeader(Route route);
     // The answer when the method is not the route's own: a CORS preflight (OPTIONS) or 405.
