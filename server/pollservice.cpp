@@ -161,11 +161,11 @@ void PollService::answerAll() {
         }
         targets.push_back({c.socket, c.fd, &cached->second.first, cached->second.second});
     }
-    // Not through the fan-out pool: measured, two writers answer 10,000 polls sooner but the
-    // clients then read them later (p50 52-57 ms against 35-40 with one writer, `pushlab-cli
-    // bench --pattern long`, the load generator on the same two cores).
+    // Through the fan-out pool, as streams are: two writers answer 10,000 polls sooner, so a
+    // message reaches the last of them sooner (p50 67-79 ms against 74-89 with one writer), at
+    // the cost of the median client (p50 47-54 against 38-40 ms); docs/bench.md, issue 15.
     const SocketWriter::Result written =
-        m_responder.writer().writeAll(targets, SocketWriter::Helpers::Never);
+        m_responder.writer().writeAll(targets, SocketWriter::Helpers::Allowed);
     PatternCounters &counters = m_responder.counters()[Pattern::LongPoll];
     counters.bytesOut += written.bytes;
     counters.delivered += written.delivered;

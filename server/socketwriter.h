@@ -35,8 +35,8 @@ public:
         std::vector<QTcpSocket *> tooSlow; // not written: the caller drops them afterwards
     };
     enum class Helpers { Allowed, Never };
-    // Writes each target's bytes once. Helpers::Never keeps it on this thread: measured, two
-    // writers answer 10,000 long polls sooner, but the clients then read them later.
+    // Writes each target's bytes once. Helpers::Never keeps it on this thread; Allowed lets the
+    // fan-out pool share a large batch (streams, and a wave of long-poll answers).
     Result writeAll(const std::vector<Target> &targets, Helpers helpers);
 
     // Below this many targets a batch is quicker alone than with helpers to wake.
